@@ -1,0 +1,1 @@
+"""Clients (brukare), their care needs, absences and contact persons."""

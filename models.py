@@ -1,0 +1,23 @@
+"""Imports every model so metadata is complete (for Alembic and create_all)."""
+
+from audit import AuditEvent
+from clients.models import CareNeed, Client, ClientAbsence
+from scheduling.models import Assignment, Plan, Visit
+from teams.models import Absence, LoginAttempt, Shift, StaffMember, StaffSkill, Team, User
+
+__all__ = [
+    "Absence",
+    "Assignment",
+    "AuditEvent",
+    "CareNeed",
+    "Client",
+    "ClientAbsence",
+    "LoginAttempt",
+    "Plan",
+    "Shift",
+    "StaffMember",
+    "StaffSkill",
+    "Team",
+    "User",
+    "Visit",
+]

@@ -1,0 +1,108 @@
+"""Visits, plan versions and assignments (the Flask side of planning)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from clients.models import CareNeed, Client
+from extensions import db
+from teams.models import StaffMember, Team, User
+from timeutil import utcnow
+
+PLAN_STATES = ("draft", "published")
+ASSIGNMENT_SOURCES = ("solver", "claimed", "manual")
+# What happened to a visit on the day (filled in by follow-up; None = not yet known).
+VISIT_OUTCOMES = ("done", "cancelled", "done_by_other", "moved")
+
+
+class Visit(db.Model):
+    """One occasion of care, expanded from a care need for a day (or added by hand)."""
+
+    __tablename__ = "visits"
+    __table_args__ = (sa.Index("ix_visits_team_date", "team_id", "date"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    team_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("teams.id"))
+    client_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("clients.id"), index=True)
+    care_need_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("care_needs.id", ondelete="SET NULL"), index=True
+    )
+    date: so.Mapped[date]
+    earliest_start: so.Mapped[datetime]
+    latest_start: so.Mapped[datetime]
+    duration_min: so.Mapped[int]
+    staff_required: so.Mapped[int] = so.mapped_column(default=1)
+    skills: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(30))
+    cancelled: so.Mapped[bool] = so.mapped_column(default=False)
+    outcome: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    # Optimistic locking: a stale update raises StaleDataError instead of losing a claim.
+    version: so.Mapped[int] = so.mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    team: so.Mapped[Team] = so.relationship()
+    client: so.Mapped[Client] = so.relationship()
+    care_need: so.Mapped[CareNeed | None] = so.relationship()
+
+
+class Plan(db.Model):
+    """One version of a team's plan for a horizon. Versions are never deleted."""
+
+    __tablename__ = "plans"
+    __table_args__ = (sa.UniqueConstraint("team_id", "version"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    team_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("teams.id"), index=True)
+    horizon_start: so.Mapped[date]
+    days: so.Mapped[int] = so.mapped_column(default=14)
+    version: so.Mapped[int]  # 1, 2, 3 ... per team
+    state: so.Mapped[str] = so.mapped_column(sa.String(20), default="draft")
+    based_on_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("plans.id"))
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    published_at: so.Mapped[datetime | None]
+    published_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    # The solver run that produced the draft (PROBLEM-FORMAT.md plan fields).
+    solver_status: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    solver_objective: so.Mapped[float | None]
+    solver_bound: so.Mapped[float | None]
+    solver_seconds: so.Mapped[float | None]
+    solver_metrics: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
+    solver_unassigned: so.Mapped[list | None] = so.mapped_column(sa.JSON)
+
+    team: so.Mapped[Team] = so.relationship()
+    based_on: so.Mapped[Plan | None] = so.relationship(remote_side=[id])
+    created_by: so.Mapped[User | None] = so.relationship(foreign_keys=[created_by_id])
+    published_by: so.Mapped[User | None] = so.relationship(foreign_keys=[published_by_id])
+    assignments: so.Mapped[list[Assignment]] = so.relationship(
+        back_populates="plan", cascade="all, delete-orphan"
+    )
+
+
+class Assignment(db.Model):
+    """One staff member on one visit in one plan version."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "visit_id", "staff_id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    plan_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("plans.id"), index=True)
+    visit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("visits.id"), index=True)
+    staff_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("staff_members.id"), index=True)
+    start: so.Mapped[datetime]
+    source: so.Mapped[str] = so.mapped_column(sa.String(20), default="solver")
+    pinned: so.Mapped[bool] = so.mapped_column(default=False)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    version: so.Mapped[int] = so.mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    plan: so.Mapped[Plan] = so.relationship(back_populates="assignments")
+    visit: so.Mapped[Visit] = so.relationship()
+    staff: so.Mapped[StaffMember] = so.relationship()

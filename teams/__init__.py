@@ -1,0 +1,1 @@
+"""Teams, staff, users and roles, shifts and absences."""
