@@ -1,0 +1,118 @@
+"""The Teamplan app factory."""
+
+from flask import Flask, abort, render_template, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from config import Config, config_from_env
+from extensions import babel, csrf, db, login_manager, migrate
+
+# Endpoints anyone may reach without logging in; every other one needs a role (see access.roles).
+PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "auth.set_language"})
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    config_class = config_class or config_from_env()
+    config_class.check()
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_class)
+    register_extensions(app)
+    register_blueprints(app)
+    register_access_control(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def select_locale() -> str:
+    """The user's saved language, then the session's choice, then Swedish."""
+    languages = ("sv", "en")
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    if session.get("locale") in languages:
+        return session["locale"]
+    return "sv"
+
+
+def register_extensions(app: Flask) -> None:
+    import models  # noqa: F401  (every model registered before migrations look)
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(models.User, int(user_id))
+
+
+def register_blueprints(app: Flask) -> None:
+    from clients.views import bp as clients_bp
+    from followup.views import bp as followup_bp
+    from teams.admin import bp as admin_bp
+    from teams.auth import bp as auth_bp
+    from teams.views import bp as teams_bp
+
+    for bp in (auth_bp, teams_bp, clients_bp, admin_bp, followup_bp):
+        app.register_blueprint(bp)
+
+
+def register_access_control(app: Flask) -> None:
+    """Deny by default: a view without declared roles is reachable by nobody."""
+
+    @app.before_request
+    def require_role():
+        if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        view = app.view_functions[request.endpoint]
+        if current_user.role not in getattr(view, "allowed_roles", ()):
+            abort(403)
+        return None
+
+
+def register_error_handlers(app: Flask) -> None:
+    def render_error(code: int):
+        return render_template(f"errors/{code}.html"), code
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return render_error(400)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400)
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render_error(403)
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_error(404)
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return render_error(500)
+
+
+def register_template_helpers(app: Flask) -> None:
+    import ui
+
+    ui.register(app)
+    app.jinja_env.globals["get_locale"] = get_locale
+
+
+def register_commands(app: Flask) -> None:
+    import commands
+
+    commands.register(app)

@@ -1,0 +1,81 @@
+"""Clients, care needs and client absences: changes flush and are audited; the caller commits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+import audit
+from clients.models import CareNeed, Client, ClientAbsence
+from extensions import db
+from teams.models import StaffMember, Team
+
+STAFF_LISTS = ("contact_staff", "preferred_staff", "refused_staff")
+
+
+def team_clients(team_id: int) -> list[Client]:
+    return list(
+        db.session.scalars(sa.select(Client).where(Client.team_id == team_id).order_by(Client.name))
+    )
+
+
+def save_client(
+    client: Client | None, team: Team, staff_ids: dict[str, list[int]], **fields: Any
+) -> Client:
+    """Create or update a client; staff_ids maps contact/preferred/refused to staff ids."""
+    action = "client.update" if client else "client.create"
+    client = client or Client(team=team)
+    for name, value in fields.items():
+        setattr(client, name, value)
+    for name in STAFF_LISTS:
+        setattr(client, name, _team_staff(team.id, staff_ids.get(name, [])))
+    db.session.add(client)
+    audit.log(action, client, **_without_text(fields), **staff_ids)
+    return client
+
+
+def _team_staff(team_id: int, ids: list[int]) -> list[StaffMember]:
+    """Only staff of the client's own team can be linked to it."""
+    if not ids:
+        return []
+    query = sa.select(StaffMember).where(StaffMember.team_id == team_id, StaffMember.id.in_(ids))
+    return list(db.session.scalars(query))
+
+
+def _without_text(fields: dict[str, Any]) -> dict[str, Any]:
+    """Free-text notes stay out of the audit log (sensitive); the log says they changed."""
+    return {k: v for k, v in fields.items() if k != "notes"} | {
+        "notes_set": bool(fields.get("notes"))
+    }
+
+
+def save_need(need: CareNeed | None, client: Client, **fields: Any) -> CareNeed:
+    """Create or update a recurring care need of a client."""
+    action = "need.update" if need else "need.create"
+    need = need or CareNeed(client=client)
+    for name, value in fields.items():
+        setattr(need, name, value)
+    db.session.add(need)
+    audit.log(action, need, team_id=client.team_id, client_id=client.id, **_without_text(fields))
+    return need
+
+
+def delete_need(need: CareNeed) -> None:
+    audit.log("need.delete", need, team_id=need.client.team_id, client_id=need.client_id)
+    need.client.needs.remove(need)
+    db.session.flush()
+
+
+def add_absence(client: Client, kind: str, start_date, end_date) -> ClientAbsence:
+    """Record that the client is away (hospital, short stay): no visits those days."""
+    absence = ClientAbsence(client=client, kind=kind, start_date=start_date, end_date=end_date)
+    db.session.add(absence)
+    audit.log("client.absence", client, kind=kind, start_date=start_date, end_date=end_date)
+    return absence
+
+
+def delete_absence(absence: ClientAbsence) -> None:
+    audit.log("client.absence_delete", absence.client, kind=absence.kind)
+    absence.client.absences.remove(absence)
+    db.session.flush()

@@ -1,0 +1,1 @@
+"""Follow-up: metrics, dashboards and pseudonymised exports (filled in by a later issue)."""

@@ -1,0 +1,203 @@
+"""Forms for login, staff, skills, shifts, absences, and the admin's teams and users."""
+
+from datetime import date, time
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TimeField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from formutil import options
+from teams.models import ABSENCE_KINDS, PROFESSIONS, PUBLISH_POLICIES, ROLES, SKILLS
+from ui import LABELS
+
+REQUIRED = _l("Please fill in this field.")
+
+
+def choices(codes: tuple[str, ...]) -> list:
+    """Select options for stored codes, labelled in the user's language."""
+    return options((code, LABELS[code]) for code in codes)
+
+
+def latitude() -> list:
+    return [Optional(), NumberRange(-90, 90, message=_l("Latitude must be between -90 and 90."))]
+
+
+def longitude() -> list:
+    return [
+        Optional(),
+        NumberRange(-180, 180, message=_l("Longitude must be between -180 and 180.")),
+    ]
+
+
+def minutes_after(start: time, at: time) -> int:
+    """Minutes from start to the next time the clock shows at (0 to 1439)."""
+    return ((at.hour - start.hour) * 60 + at.minute - start.minute) % (24 * 60)
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(REQUIRED), Length(max=80)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED)])
+    submit = SubmitField(_l("Log in"))
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField(choices=options([("sv", "Svenska"), ("en", "English")]))
+
+
+class StaffForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    profession = SelectField(_l("Profession"), choices=choices(PROFESSIONS))
+    employment_rate = IntegerField(
+        _l("Employment rate (%)"),
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(1, 100, message=_l("Enter a percentage between 1 and 100.")),
+        ],
+    )
+    contracted_hours_week = FloatField(
+        _l("Contracted hours per week"),
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(0, 60, message=_l("Enter between 0 and 60 hours.")),
+        ],
+    )
+    substitute = BooleanField(_l("Substitute (timvikarie)"))
+    home_address = StringField(_l("Start address"), validators=[Length(max=200)])
+    home_lat = FloatField(_l("Latitude"), validators=latitude())
+    home_lon = FloatField(_l("Longitude"), validators=longitude())
+    active = BooleanField(_l("Active"), default=True)
+    submit = SubmitField(_l("Save"))
+
+
+class SkillForm(FlaskForm):
+    code = SelectField(_l("Skill or delegation"), choices=choices(SKILLS))
+    valid_until = DateField(_l("Valid until"), validators=[Optional()])
+    submit = SubmitField(_l("Add"))
+
+    def validate_valid_until(self, field):
+        if field.data and field.data < date.today():
+            raise ValidationError(_l("The date has already passed."))
+
+
+class ShiftForm(FlaskForm):
+    day = DateField(_l("Date"), validators=[InputRequired(REQUIRED)])
+    start = TimeField(_l("Start"), validators=[InputRequired(REQUIRED)])
+    end = TimeField(_l("End"), validators=[InputRequired(REQUIRED)])
+    break_earliest = TimeField(_l("Break from"), validators=[Optional()])
+    break_latest = TimeField(_l("Break until"), validators=[Optional()])
+    break_minutes = IntegerField(
+        _l("Break minutes"),
+        default=30,
+        validators=[
+            Optional(),
+            NumberRange(0, 120, message=_l("Enter between 0 and 120 minutes.")),
+        ],
+    )
+    submit = SubmitField(_l("Save shift"))
+
+    def validate_end(self, field):
+        if self.start.data and field.data and field.data == self.start.data:
+            raise ValidationError(_l("The shift must end after it starts."))
+
+    def validate_break_latest(self, field):
+        if (self.break_earliest.data is None) != (field.data is None):
+            raise ValidationError(_l("Give both ends of the break window, or neither."))
+
+    def validate_break_minutes(self, field):
+        times = (self.start.data, self.end.data, self.break_earliest.data, self.break_latest.data)
+        if None in times:
+            return
+        # Minutes after the shift start, so shifts past midnight work too.
+        end, earliest, latest = (minutes_after(times[0], t) for t in times[1:])
+        end = end or 24 * 60
+        if not earliest <= latest <= end or earliest == latest:
+            raise ValidationError(_l("The break window must lie within the shift."))
+        if (field.data or 0) > latest - earliest:
+            raise ValidationError(_l("The break is longer than its window."))
+
+
+class AbsenceForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=choices(ABSENCE_KINDS))
+    start_date = DateField(_l("From"), validators=[InputRequired(REQUIRED)])
+    end_date = DateField(_l("To"), validators=[InputRequired(REQUIRED)])
+    submit = SubmitField(_l("Save absence"))
+
+    def validate_end_date(self, field):
+        if self.start_date.data and field.data and field.data < self.start_date.data:
+            raise ValidationError(_l("The end date cannot be before the start date."))
+
+
+class TeamForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    area = StringField(_l("Area"), validators=[Length(max=120)])
+    office_address = StringField(_l("Office address"), validators=[Length(max=200)])
+    office_lat = FloatField(_l("Latitude"), validators=latitude())
+    office_lon = FloatField(_l("Longitude"), validators=longitude())
+    travel_speed_kmh = FloatField(
+        _l("Travel speed (km/h)"),
+        default=15.0,
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(1, 120, message=_l("Enter a speed between 1 and 120 km/h.")),
+        ],
+    )
+    horizon_days = IntegerField(
+        _l("Planning horizon (days)"),
+        default=14,
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(1, 28, message=_l("Enter between 1 and 28 days.")),
+        ],
+    )
+    publish_policy = SelectField(_l("Who may publish a plan"), choices=choices(PUBLISH_POLICIES))
+    is_pilot = BooleanField(_l("Pilot team"))
+    pilot_start = DateField(_l("Pilot start date"), validators=[Optional()])
+    is_comparison = BooleanField(_l("Comparison team"))
+    submit = SubmitField(_l("Save"))
+
+    def validate_is_comparison(self, field):
+        if field.data and self.is_pilot.data:
+            raise ValidationError(_l("A team cannot be both pilot and comparison team."))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.is_pilot.data and not self.pilot_start.data:
+            self.pilot_start.errors.append(_l("A pilot team needs a pilot start date."))
+            return False
+        return valid
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(REQUIRED), Length(3, 80)])
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8)])
+    role = SelectField(_l("Role"), choices=choices(ROLES))
+    staff_member_id = SelectField(_l("Staff member"), coerce=int, default=0)
+    language = SelectField(
+        _l("Language"), choices=options([("", _l("Default")), ("sv", "Svenska"), ("en", "English")])
+    )
+    active = BooleanField(_l("Active"), default=True)
+    submit = SubmitField(_l("Save"))
+
+    def validate_staff_member_id(self, field):
+        if self.role.data in ("staff", "lead") and not field.data:
+            raise ValidationError(_l("Staff and team leads must be linked to a staff member."))
+        if self.role.data in ("evaluator", "admin") and field.data:
+            raise ValidationError(_l("Evaluators and administrators have no staff member."))
