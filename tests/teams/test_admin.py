@@ -1,0 +1,106 @@
+"""The administrator's team and user pages."""
+
+import sqlalchemy as sa
+
+from teams.models import Team, User
+
+
+def test_admin_lists_and_creates_teams(world, auth, client, db):
+    auth.login("admin")
+    assert "Team A" in client.get("/admin/teams").get_data(as_text=True)
+    data = {
+        "name": "Team C",
+        "area": "Lambohov",
+        "travel_speed_kmh": "15",
+        "horizon_days": "14",
+        "publish_policy": "lead",
+        "is_pilot": "y",
+        "pilot_start": "2026-09-01",
+    }
+    assert client.post("/admin/teams/new", data=data).status_code == 302
+    team = db.session.scalar(sa.select(Team).where(Team.name == "Team C"))
+    assert team.is_pilot and team.publish_policy == "lead" and team.horizon_days == 14
+
+
+def test_team_form_validation(world, auth, client):
+    auth.login("admin")
+    data = {
+        "name": "Team A",
+        "travel_speed_kmh": "15",
+        "horizon_days": "60",
+        "is_pilot": "y",
+        "is_comparison": "y",
+        "publish_policy": "lead",
+    }
+    page = client.post("/admin/teams/new", data=data).get_data(as_text=True)
+    assert "Ange mellan 1 och 28 dagar." in page
+    assert "Ett team kan inte vara både pilotteam och jämförelseteam." in page
+    assert "Ett pilotteam behöver ett startdatum för piloten." in page
+
+
+def test_team_name_must_be_unique(world, auth, client):
+    auth.login("admin")
+    data = {
+        "name": "Team A",
+        "travel_speed_kmh": "15",
+        "horizon_days": "14",
+        "publish_policy": "lead",
+    }
+    response = client.post("/admin/teams/new", data=data)
+    assert response.status_code == 400
+    assert "Det finns redan ett team med det namnet." in response.get_data(as_text=True)
+
+
+def test_admin_creates_lead_linked_to_staff(world, auth, client, db):
+    auth.login("admin")
+    data = {
+        "username": "ny-lead",
+        "password": "langt-losenord",
+        "role": "lead",
+        "staff_member_id": "0",
+        "language": "",
+        "active": "y",
+    }
+    response = client.post("/admin/users/new", data=data)
+    assert response.status_code == 400
+    assert "måste kopplas till en medarbetare" in response.get_data(as_text=True)
+
+
+def test_staff_member_can_have_only_one_user(world, auth, client):
+    auth.login("admin")
+    data = {
+        "username": "dubblett",
+        "password": "langt-losenord",
+        "role": "staff",
+        "staff_member_id": str(world.staff_a.id),
+        "language": "",
+        "active": "y",
+    }
+    response = client.post("/admin/users/new", data=data)
+    assert "Den här medarbetaren har redan en användare." in response.get_data(as_text=True)
+
+
+def test_admin_creates_and_edits_evaluator(world, auth, client, db):
+    auth.login("admin")
+    data = {
+        "username": "fou",
+        "password": "langt-losenord",
+        "role": "evaluator",
+        "staff_member_id": "0",
+        "language": "en",
+        "active": "y",
+    }
+    assert client.post("/admin/users/new", data=data).status_code == 302
+    user = db.session.scalar(sa.select(User).where(User.username == "fou"))
+    assert user.check_password("langt-losenord") and user.language == "en"
+    edit = data | {"password": "", "active": ""}
+    assert client.post(f"/admin/users/{user.id}/edit", data=edit).status_code == 302
+    db.session.refresh(user)
+    assert not user.active and user.check_password("langt-losenord")
+
+
+def test_new_user_needs_password(world, auth, client):
+    auth.login("admin")
+    data = {"username": "utan", "password": "", "role": "admin", "staff_member_id": "0"}
+    response = client.post("/admin/users/new", data=data)
+    assert "En ny användare behöver ett lösenord." in response.get_data(as_text=True)

@@ -1,0 +1,139 @@
+"""Team overview, staff pages and forms, shifts and absences."""
+
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from audit import AuditEvent
+from teams.models import Absence, Shift, StaffMember
+
+
+def test_overview_shows_team_in_swedish(world, auth, client):
+    auth.login("staff-a")
+    page = client.get(f"/teams/{world.team_a.id}").get_data(as_text=True)
+    assert "Team A" in page
+    assert "Arbetar i dag" in page
+    assert "Sara Staff A" in page  # has a shift today
+    assert "Team B" not in page
+
+
+def test_staff_list_and_detail(world, auth, client):
+    auth.login("staff-a")
+    page = client.get(f"/teams/{world.team_a.id}/staff").get_data(as_text=True)
+    assert "Lena Lead A" in page and "Sara Staff A" in page and "Sara Staff B" not in page
+    detail = client.get(f"/staff/{world.staff_a.id}").get_data(as_text=True)
+    assert "Kompetenser och delegeringar" in detail
+    assert "07:00–15:00" in detail
+
+
+def test_lead_creates_staff_member(world, auth, client, db):
+    auth.login("lead-a")
+    data = {
+        "name": "Nils Nyman",
+        "profession": "vardbitrade",
+        "employment_rate": "75",
+        "contracted_hours_week": "30",
+        "substitute": "y",
+        "active": "y",
+    }
+    response = client.post(f"/teams/{world.team_a.id}/staff/new", data=data)
+    assert response.status_code == 302
+    nils = db.session.scalar(sa.select(StaffMember).where(StaffMember.name == "Nils Nyman"))
+    assert nils.team_id == world.team_a.id
+    assert nils.contracted_minutes_week == 1800 and nils.substitute
+
+
+def test_staff_form_errors_are_swedish_next_to_field(world, auth, client):
+    auth.login("lead-a")
+    data = {
+        "name": "",
+        "profession": "vardbitrade",
+        "employment_rate": "150",
+        "contracted_hours_week": "30",
+    }
+    response = client.post(f"/teams/{world.team_a.id}/staff/new", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Fyll i det här fältet." in page
+    assert "Ange en procentsats mellan 1 och 100." in page
+    assert 'id="employment_rate-error"' in page
+
+
+def test_lead_adds_skill_with_valid_until(world, auth, client, db):
+    auth.login("lead-a")
+    until = (date.today() + timedelta(days=200)).isoformat()
+    client.post(f"/staff/{world.staff_a.id}/skills", data={"code": "insulin", "valid_until": until})
+    db.session.refresh(world.staff_a)
+    assert [(s.code, s.valid_until.isoformat()) for s in world.staff_a.skills] == [
+        ("insulin", until)
+    ]
+
+
+def test_staff_enters_own_shift_with_break(world, auth, client, db):
+    auth.login("staff-a")
+    day = date.today() + timedelta(days=2)
+    data = {
+        "day": day.isoformat(),
+        "start": "14:00",
+        "end": "22:00",
+        "break_earliest": "17:00",
+        "break_latest": "19:00",
+        "break_minutes": "30",
+    }
+    response = client.post(f"/staff/{world.staff_a.id}/shifts/new", data=data)
+    assert response.status_code == 302
+    shift = db.session.scalar(
+        sa.select(Shift).where(Shift.start == datetime.combine(day, time(14)))
+    )
+    assert shift.end == datetime.combine(day, time(22))
+    assert shift.break_minutes == 30 and shift.entered_by.username == "staff-a"
+
+
+def test_night_shift_runs_past_midnight(world, auth, client, db):
+    auth.login("staff-a")
+    day = date.today()
+    data = {"day": day.isoformat(), "start": "21:30", "end": "07:00", "break_minutes": ""}
+    assert client.post(f"/staff/{world.staff_a.id}/shifts/new", data=data).status_code == 302
+    shift = db.session.scalar(
+        sa.select(Shift).where(Shift.start == datetime.combine(day, time(21, 30)))
+    )
+    assert shift.end == datetime.combine(day + timedelta(days=1), time(7))
+
+
+def test_break_outside_shift_is_refused_in_swedish(world, auth, client):
+    auth.login("staff-a")
+    data = {
+        "day": date.today().isoformat(),
+        "start": "07:00",
+        "end": "12:00",
+        "break_earliest": "13:00",
+        "break_latest": "14:00",
+        "break_minutes": "30",
+    }
+    response = client.post(f"/staff/{world.staff_a.id}/shifts/new", data=data)
+    assert response.status_code == 400
+    assert "Rastfönstret måste ligga inom arbetspasset." in response.get_data(as_text=True)
+
+
+def test_absence_dates_must_be_in_order(world, auth, client, db):
+    auth.login("staff-a")
+    today = date.today()
+    bad = {
+        "kind": "sick",
+        "start_date": today.isoformat(),
+        "end_date": (today - timedelta(days=1)).isoformat(),
+    }
+    response = client.post(f"/staff/{world.staff_a.id}/absences/new", data=bad)
+    assert response.status_code == 400
+    assert "Slutdatumet kan inte vara före startdatumet." in response.get_data(as_text=True)
+    good = bad | {"end_date": today.isoformat()}
+    assert client.post(f"/staff/{world.staff_a.id}/absences/new", data=good).status_code == 302
+    assert db.session.scalar(sa.select(Absence.kind)) == "sick"
+
+
+def test_lead_removes_a_colleagues_shift_and_it_is_audited(world, auth, client, db):
+    auth.login("lead-a")
+    assert client.post(f"/shifts/{world.shift_a.id}/delete").status_code == 302
+    assert db.session.get(Shift, world.shift_a.id) is None
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "shift.delete"))
+    assert event.team_id == world.team_a.id and event.user_id is not None

@@ -1,0 +1,50 @@
+"""App factory, configuration, error pages."""
+
+import pytest
+
+from app import create_app
+from config import Config, ProductionConfig, config_from_env
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(ProductionConfig)
+
+
+def test_production_is_chosen_from_the_environment(monkeypatch):
+    monkeypatch.setenv("TEAMPLAN_ENV", "production")
+    assert config_from_env() is ProductionConfig
+    monkeypatch.delenv("TEAMPLAN_ENV")
+    assert config_from_env() is Config
+
+
+def test_production_forbids_demo_data():
+    assert ProductionConfig.DEMO_ALLOWED is False and Config.DEMO_ALLOWED is True
+
+
+def test_development_database_is_sqlite_in_the_instance_folder(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app(Config)
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///teamplan.db"
+
+
+def test_404_page_is_swedish(world, auth, client):
+    auth.login("lead-a")
+    response = client.get("/clients/99999")
+    assert response.status_code == 404
+    assert "Sidan finns inte" in response.get_data(as_text=True)
+
+
+def test_403_page_is_swedish(world, auth, client):
+    auth.login("eval")
+    response = client.get(f"/teams/{world.team_a.id}")
+    assert response.status_code == 403
+    assert "Ingen behörighet" in response.get_data(as_text=True)
+
+
+def test_stylesheet_is_local_and_has_touch_targets(client):
+    css = client.get("/static/css/app.css").get_data(as_text=True)
+    assert "--touch: 44px" in css and "@import" not in css
+    page = client.get("/login").get_data(as_text=True)
+    assert "https://" not in page  # no CDN, no external fonts
