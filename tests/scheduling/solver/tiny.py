@@ -109,3 +109,39 @@ def client_of(data: dict, cid: str) -> dict:
 
 def visit_of(data: dict, vid: str) -> dict:
     return next(v for v in data["visits"] if v["id"] == vid)
+
+
+def person(sid: str, *shifts: tuple[str, str], skills: tuple[str, ...] = (), **extra) -> dict:
+    """A staff member working the given (start, end) shifts of DAY, home at the office."""
+    rows = [{"start": t(a), "end": t(b)} for a, b in shifts]
+    return {"id": sid, "skills": list(skills), "home": "office", "shifts": rows, **extra}
+
+
+def call(vid: str, cid: str, earliest: str, latest: str, duration: int = 30, **extra) -> dict:
+    """A visit on DAY."""
+    return {
+        "id": vid,
+        "client": cid,
+        "earliest_start": t(earliest),
+        "latest_start": t(latest),
+        "duration": duration,
+        **extra,
+    }
+
+
+def build(staff: list[dict], visits: list[dict], clients: list[dict] | None = None) -> dict:
+    """A one-day problem; every client lives 5 minutes from the office and from each other."""
+    cids = sorted({v["client"] for v in visits})
+    clients = clients or [{"id": c, "location": c} for c in cids]
+    ids = ["office", *[c["location"] for c in clients]]
+    minutes = [[0 if i == j else 5 for j in range(len(ids))] for i in range(len(ids))]
+    return {
+        "format": "teamplan-problem/1",
+        "name": "built",
+        "horizon": {"start": DAY, "days": 1},
+        "travel": {"matrix": {"ids": ids, "minutes": minutes}},
+        "locations": [],
+        "staff": staff,
+        "clients": clients,
+        "visits": visits,
+    }

@@ -1,0 +1,58 @@
+"""The continuity floor: per client, the fewest staff whose skills and shifts cover its visits.
+
+For each client a tiny set-multicover model: choose the fewest staff such that every
+visit has at least ``staff_required`` chosen staff able to serve it (skills, not refused,
+a shift that fits its window). It ignores time clashes, travel and ``max_minutes``, so it
+is a lower bound on the distinct staff of any plan that assigns all the client's visits.
+Visits that fewer than ``staff_required`` staff could ever serve are left out.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ortools.sat.python import cp_model
+
+from .problem import Problem
+
+TIME_LIMIT_S = 5.0
+
+
+def _cover_rows(problem: Problem, client_id: str) -> dict[frozenset[str], int]:
+    """Distinct eligible-staff sets of the client's visits -> most staff required."""
+    rows: dict[frozenset[str], int] = {}
+    for v in problem.visits_by_client.get(client_id, []):
+        able = frozenset(s.id for s in problem.eligible_staff(v))
+        if len(able) >= v.staff_required:
+            rows[able] = max(rows.get(able, 0), v.staff_required)
+    return rows
+
+
+def min_cover(rows: dict[frozenset[str], int], time_limit_s: float = TIME_LIMIT_S) -> int:
+    """Fewest chosen ids such that each row set holds at least its count of them."""
+    if not rows:
+        return 0
+    model = cp_model.CpModel()
+    pick = {sid: model.new_bool_var(f"pick[{sid}]") for sid in sorted(set().union(*rows))}
+    for able, need in rows.items():
+        model.add(sum(pick[s] for s in able) >= need)
+    model.minimize(sum(pick.values()))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.num_workers = 1
+    status = solver.solve(model)
+    if status == cp_model.OPTIMAL:
+        return round(solver.objective_value)
+    return max(max(rows.values()), math.ceil(solver.best_objective_bound - 1e-6))
+
+
+def client_lower_bounds(problem: Problem) -> dict[str, int]:
+    """Client id -> fewest staff who could cover all its coverable visits (0: no visits)."""
+    return {c.id: min_cover(_cover_rows(problem, c.id)) for c in problem.clients}
+
+
+def lower_bound_mean(problem: Problem, bounds: dict[str, int] | None = None) -> float:
+    """Mean of the per-client bounds over the clients with at least one coverable visit."""
+    bounds = client_lower_bounds(problem) if bounds is None else bounds
+    counted = [b for b in bounds.values() if b > 0]
+    return sum(counted) / len(counted) if counted else 0.0

@@ -1,0 +1,126 @@
+"""``python -m scheduling``: generate, validate and solve as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scheduling.solver.baseline import travel_first
+from scheduling.solver.plan import to_json
+from scheduling.solver.problem import load
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "scheduling", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def problem_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "problem.json"
+    done = cli(
+        "generate", "--seed", "3", "--staff", "8", "--clients", "11", "--days", "2", "-o", str(path)
+    )
+    assert done.returncode == 0, done.stderr
+    return path
+
+
+def write_baseline_plan(problem_file: Path, out: Path) -> dict:
+    problem = load(str(problem_file))
+    data = to_json(travel_first(problem), problem)
+    out.write_text(json.dumps(data))
+    return data
+
+
+def test_generate_writes_a_problem(problem_file):
+    data = json.loads(problem_file.read_text())
+    assert data["format"] == "teamplan-problem/1"
+    assert data["horizon"]["days"] == 2 and len(data["staff"]) == 8
+
+
+def test_generate_to_stdout_is_deterministic():
+    args = (
+        "generate",
+        "--seed",
+        "5",
+        "--staff",
+        "6",
+        "--clients",
+        "8",
+        "--days",
+        "1",
+        "--start",
+        "2027-01-04",
+    )
+    first, second = cli(*args), cli(*args)
+    assert first.returncode == 0 and first.stdout == second.stdout
+    assert json.loads(first.stdout)["horizon"]["start"] == "2027-01-04"
+
+
+def test_validate_valid_plan(problem_file, tmp_path):
+    write_baseline_plan(problem_file, tmp_path / "plan.json")
+    done = cli("validate", str(problem_file), str(tmp_path / "plan.json"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("valid; objective")
+    assert "travel_minute" in done.stdout
+
+
+def test_validate_invalid_plan_lists_violations(problem_file, tmp_path):
+    data = write_baseline_plan(problem_file, tmp_path / "plan.json")
+    data["assignments"][0]["start"] = "2030-01-01T03:00"
+    data["unassigned"] = data["unassigned"][1:]
+    (tmp_path / "plan.json").write_text(json.dumps(data))
+    done = cli("validate", str(problem_file), str(tmp_path / "plan.json"))
+    assert done.returncode == 1
+    assert done.stdout.startswith("invalid:")
+    assert "[start_outside_window]" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("edit", "names"),
+    [
+        (lambda d: d["visits"][0].pop("duration"), "visits[v0001].duration"),
+        (lambda d: d["staff"][1].update(skills="lift"), "staff[s02].skills"),
+        (lambda d: d["visits"][2].update(client="nobody"), "visits[v0003].client"),
+        (lambda d: d["visits"][0].update(earliest_start="monday"), "visits[v0001].earliest_start"),
+    ],
+)
+def test_malformed_problem_gives_one_line_and_exit_2(problem_file, tmp_path, edit, names):
+    data = json.loads(problem_file.read_text())
+    edit(data)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    for args in (("validate", str(bad), str(bad)), ("solve", str(bad), "-o", "-")):
+        done = cli(*args)
+        assert done.returncode == 2
+        assert "Traceback" not in done.stderr
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and names in lines[0], lines
+
+
+def test_missing_file_and_bad_json_exit_2(tmp_path):
+    (tmp_path / "broken.json").write_text("{")
+    for path in (tmp_path / "nothing.json", tmp_path / "broken.json"):
+        done = cli("validate", str(path), str(path))
+        assert done.returncode == 2 and done.stderr.startswith("error:")
+        assert "Traceback" not in done.stderr
+
+
+def test_solve_writes_a_valid_plan(problem_file, tmp_path):
+    plan = tmp_path / "plan.json"
+    done = cli("solve", str(problem_file), "-o", str(plan), "--time-limit", "5", "--workers", "1")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(plan.read_text())["format"] == "teamplan-plan/1"
+    checked = cli("validate", str(problem_file), str(plan))
+    assert checked.returncode == 0, checked.stdout
