@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from .teamspec import NeedSpec, ShiftSpec, StaffSpec
 
 PEAK_LOAD = 0.65
+SKILLED_LOAD = 0.4  # tight-window delegated visits need more holders on shift
 
 # Shift patterns: (start, end, break earliest, break latest, break minutes), minutes of the day.
 PATTERNS = {
@@ -141,7 +142,8 @@ def _worst_gap(st: _State, day: int, demand: dict, skipped: set) -> tuple | None
         if key in skipped:
             continue
         supply, people = _supply(st, day, *key)
-        ratio = float("inf") if people < most else minutes / (PEAK_LOAD * supply)
+        load = SKILLED_LOAD if key[1] else PEAK_LOAD
+        ratio = float("inf") if people < most else minutes / (load * supply)
         if ratio > worst_ratio:
             worst, worst_ratio = key, ratio
     return worst

@@ -124,3 +124,34 @@ def test_solve_writes_a_valid_plan(problem_file, tmp_path):
     assert json.loads(plan.read_text())["format"] == "teamplan-plan/1"
     checked = cli("validate", str(problem_file), str(plan))
     assert checked.returncode == 0, checked.stdout
+
+
+def test_bench_table_and_files(tmp_path):
+    from scheduling.solver import bench
+
+    row = bench.Row(
+        "main",
+        "1 d × 2 staff × 3 visits",
+        1,
+        2,
+        3,
+        5.0,
+        100.0,
+        1.5,
+        1.0,
+        1.5,
+        40,
+        0.9,
+        66.7,
+        2.0,
+        5.1,
+        True,
+        0,
+        "FEASIBLE",
+    )
+    table = bench.markdown([row])
+    assert table.splitlines()[0].startswith("| instance")
+    assert "| 1 d × 2 staff × 3 visits | 100.0 | 1.5 |" in table and "| yes |" in table
+    bench.write([row], str(tmp_path))
+    assert json.loads((tmp_path / "results.json").read_text())["rows"][0]["valid"] is True
+    assert (tmp_path / "results.csv").read_text().startswith("table,instance,")

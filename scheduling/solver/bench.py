@@ -1,0 +1,175 @@
+"""Benchmarks on generated instances: the solver against the continuity floor and the
+travel-first baseline, every plan checked by the validator.
+
+``run()`` prints a markdown table and, with ``out_dir``, writes ``results.json`` and
+``results.csv``. Default: the 14-day, 35-staff instance at the full time limit, then a
+scaling table (7/14/28 days; 20/40/80 staff with clients scaled alike) at a shorter limit.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import metrics
+from .baseline import travel_first
+from .generate import generate_problem
+from .lowerbound import lower_bound_mean
+from .problem import Problem, parse
+from .validate import check_plan
+
+SEED = 1
+CLIENTS_PER_STAFF = 50 / 35
+MAIN = (14, 35)  # days, staff
+SCALING = ((7, 35), (14, 35), (28, 35), (14, 20), (14, 40), (14, 80))
+QUICK = (3, 8)
+MAIN_LIMIT_S, SCALING_LIMIT_S, QUICK_LIMIT_S = 60.0, 30.0, 10.0
+
+
+@dataclass
+class Row:
+    """One benchmark line."""
+
+    table: str
+    instance: str
+    days: int
+    staff: int
+    visits: int
+    time_limit_s: float
+    coverage_pct: float
+    continuity: float
+    lb_mean: float
+    ratio_to_lb: float
+    travel_minutes: int
+    travel_ratio_to_baseline: float
+    baseline_coverage_pct: float
+    baseline_continuity: float
+    time_s: float
+    valid: bool
+    violations: int
+    status: str
+
+
+def instance(days: int, n_staff: int, seed: int = SEED) -> Problem:
+    """The generated benchmark instance of that size."""
+    n_clients = round(n_staff * CLIENTS_PER_STAFF)
+    return parse(generate_problem(seed, n_staff=n_staff, n_clients=n_clients, days=days))
+
+
+def _ratio(a: float, b: float) -> float:
+    return round(a / b, 3) if b else 0.0
+
+
+def measure(problem: Problem, table: str, time_limit_s: float, workers: int | None) -> Row:
+    """Solve one instance and compare it with the floor and the baseline."""
+    from .solve import solve
+
+    began = time.perf_counter()
+    plan = solve(problem, time_limit_s=time_limit_s, workers=workers, seed=0)
+    took = time.perf_counter() - began
+    base = travel_first(problem)
+    lb = lower_bound_mean(problem)
+    continuity = metrics.continuity_mean(problem, plan)
+    travel = metrics.travel_minutes(problem, plan)
+    violations = check_plan(problem, plan)
+    return Row(
+        table=table,
+        instance=f"{problem.days} d × {len(problem.staff)} staff × {len(problem.visits)} visits",
+        days=problem.days,
+        staff=len(problem.staff),
+        visits=len(problem.visits),
+        time_limit_s=time_limit_s,
+        coverage_pct=round(100 * metrics.coverage(problem, plan), 1),
+        continuity=round(continuity, 2),
+        lb_mean=round(lb, 2),
+        ratio_to_lb=_ratio(continuity, lb),
+        travel_minutes=travel,
+        travel_ratio_to_baseline=_ratio(travel, metrics.travel_minutes(problem, base)),
+        baseline_coverage_pct=round(100 * metrics.coverage(problem, base), 1),
+        baseline_continuity=round(metrics.continuity_mean(problem, base), 2),
+        time_s=round(took, 1),
+        valid=not violations,
+        violations=len(violations),
+        status=plan.status,
+    )
+
+
+COLUMNS = (
+    ("instance", "instance (days × staff × visits)"),
+    ("coverage_pct", "coverage %"),
+    ("continuity", "mean distinct staff/client"),
+    ("lb_mean", "LB mean"),
+    ("ratio_to_lb", "ratio to LB"),
+    ("travel_minutes", "travel min"),
+    ("travel_ratio_to_baseline", "travel ÷ baseline"),
+    ("baseline_coverage_pct", "baseline coverage %"),
+    ("baseline_continuity", "baseline distinct staff/client"),
+    ("time_s", "time (s)"),
+    ("valid", "valid"),
+)
+
+
+def markdown(rows: list[Row]) -> str:
+    """The rows as a markdown table."""
+    lines = ["| " + " | ".join(title for _, title in COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    for row in rows:
+        values = asdict(row)
+        cells = [
+            "yes" if values[k] is True else "NO" if values[k] is False else str(values[k])
+            for k, _ in COLUMNS
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def write(rows: list[Row], out_dir: str) -> None:
+    """results.json and results.csv in ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    (out / "results.json").write_text(
+        json.dumps({"date": stamp, "rows": [asdict(r) for r in rows]}, indent=1, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
+    with open(out / "results.csv", "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(asdict(rows[0])))
+        writer.writeheader()
+        writer.writerows(asdict(r) for r in rows)
+
+
+def _plan_runs(quick: bool, time_limit_s: float | None) -> list[tuple[str, int, int, float]]:
+    if quick:
+        return [("quick", *QUICK, time_limit_s or QUICK_LIMIT_S)]
+    main = time_limit_s or MAIN_LIMIT_S
+    scaling = min(main, SCALING_LIMIT_S)
+    return [("main", *MAIN, main)] + [("scaling", d, s, scaling) for d, s in SCALING]
+
+
+def run(
+    quick: bool = False,
+    time_limit_s: float | None = None,
+    out_dir: str | None = None,
+    workers: int | None = None,
+) -> int:
+    """Run the benchmark, print the tables; exit code 1 if any plan is invalid."""
+    rows = []
+    for table, days, n_staff, limit in _plan_runs(quick, time_limit_s):
+        print(
+            f"bench: {table} {days} days, {n_staff} staff, limit {limit:g} s",
+            file=sys.stderr,
+            flush=True,
+        )
+        rows.append(measure(instance(days, n_staff), table, limit, workers))
+    for table in dict.fromkeys(r.table for r in rows):
+        part = [r for r in rows if r.table == table]
+        print(f"\n### {table} (seed {SEED}, time limit {part[0].time_limit_s:g} s per instance)\n")
+        print(markdown(part))
+    if out_dir:
+        write(rows, out_dir)
+    return 0 if all(r.valid for r in rows) else 1
