@@ -3,7 +3,7 @@
 from datetime import date, datetime, time
 
 from flask import Flask
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 
 # One label per stored code (roles, professions, kinds ...), translated at render time.
@@ -79,15 +79,29 @@ def iso_week(value: date) -> int:
     return value.isocalendar().week
 
 
+EVERY_DAY = _l("every day")
 WEEKDAY_NAMES = (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun"))
+
+
+def number(value: float | None) -> str:
+    """A number with the locale's decimal comma ('15,5')."""
+    return "" if value is None else format_decimal(value, "#,##0.##")
 
 
 def weekdays(digits: str) -> str:
     """ISO weekday digits ('135') as short names ('mån, ons, fre')."""
+    if len(set(digits)) == 7:
+        return str(EVERY_DAY)
     return ", ".join(str(WEEKDAY_NAMES[int(d) - 1]) for d in sorted(digits))
 
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
-        label=label, day=day, clock=clock, stamp=stamp, iso_week=iso_week, weekdays=weekdays
+        label=label,
+        number=number,
+        day=day,
+        clock=clock,
+        stamp=stamp,
+        iso_week=iso_week,
+        weekdays=weekdays,
     )

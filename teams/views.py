@@ -54,6 +54,7 @@ def overview(team_id: int):
         client_count=clients,
         shifts_today=shifts_today,
         absent=absent,
+        absent_kinds={a.staff_id: a.kind for a in absent},
         today=today,
     )
 
