@@ -4,6 +4,7 @@ Visits are taken in order of earliest start. Each goes to whoever can start it e
 from where they are (ties: least travel), on a shift that can hold it, skilled, not
 refused and within ``max_minutes``. Breaks are kept: a visit is placed only if the
 shift's break is already behind, taken in the gap before it, or still fits after it.
+``continuity_first`` is the same dispatcher preferring staff the client already knows.
 Routes only grow at their end, so a plan is valid by construction; visits nobody can
 reach in time stay unassigned.
 """
@@ -41,8 +42,9 @@ class _Option:
 class Dispatcher:
     """Chronological earliest-start dispatcher over one problem."""
 
-    def __init__(self, problem: Problem):
+    def __init__(self, problem: Problem, continuity_first: bool = False):
         self.p = problem
+        self.continuity_first = continuity_first
         self.tt = TravelTimes(problem)
         self.routes: dict[tuple[str, int], _Route] = {}
         self.minutes = {s.id: 0 for s in problem.staff}
@@ -115,6 +117,14 @@ class Dispatcher:
         met = self.met.setdefault(client.id, set())
         return len(met | {o.route.staff.id for o in group}) <= client.max_distinct_staff
 
+    def _new_faces(self, v: Visit, group: list[_Option]) -> int:
+        """Staff of ``group`` the client has not met yet (0 unless continuity comes first)."""
+        if not self.continuity_first:
+            return 0
+        client = self.p.client_by_id[v.client]
+        known = self.met.get(client.id, set()) | set(client.contact_staff)
+        return sum(o.route.staff.id not in known for o in group)
+
     def choose(self, v: Visit) -> list[_Option] | None:
         """The staff for ``v`` (pinned staff kept): the earliest starters, starting together."""
         options = self.candidates(v)
@@ -126,7 +136,7 @@ class Dispatcher:
                 continue
             timed = self._at(group, v, pin_start)
             if timed is not None:
-                key = (timed[0].start, sum(o.travel for o in timed))
+                key = (self._new_faces(v, timed), timed[0].start, sum(o.travel for o in timed))
                 if best is None or key < best[0]:
                     best = (key, timed)
         return None if best is None else best[1]
@@ -142,25 +152,29 @@ class Dispatcher:
         return Assignment(v.id, tuple(o.route.staff.id for o in chosen), chosen[0].start)
 
 
-def travel_first(problem: Problem) -> Plan:
-    """The travel-first baseline plan (unplaceable visits unassigned)."""
+def dispatch(problem: Problem, continuity_first: bool = False) -> Plan:
+    """Visits in order of earliest start, each to the best group the dispatcher finds."""
     began = time.perf_counter()
-    d = Dispatcher(problem)
+    d = Dispatcher(problem, continuity_first)
+    name = "continuity-first" if continuity_first else "travel-first"
     assignments, unassigned = [], []
     for v in sorted(problem.visits, key=lambda v: (v.earliest_start, v.latest_start, v.id)):
         chosen = d.choose(v)
         if chosen is None:
-            unassigned.append(
-                Unassigned(
-                    v.id,
-                    f"no staff could reach visit {v.id} in time (travel-first baseline)",
-                    "not_placed",
-                    {"visit": v.id},
-                )
-            )
+            reason = f"no staff could reach visit {v.id} in time ({name} baseline)"
+            unassigned.append(Unassigned(v.id, reason, "not_placed", {"visit": v.id}))
         else:
             assignments.append(d.place(v, chosen))
-    status = "FEASIBLE"
-    return Plan(
-        problem.name, status, assignments, unassigned, solve_seconds=time.perf_counter() - began
-    )
+    elapsed = time.perf_counter() - began
+    return Plan(problem.name, "FEASIBLE", assignments, unassigned, solve_seconds=elapsed)
+
+
+def travel_first(problem: Problem) -> Plan:
+    """The travel-first baseline: whoever can start earliest (ties: least travel)."""
+    return dispatch(problem)
+
+
+def continuity_first(problem: Problem) -> Plan:
+    """The continuity-first greedy: staff the client already met (or its contact staff)
+    first, then the earliest start, then the least travel."""
+    return dispatch(problem, continuity_first=True)

@@ -1,5 +1,5 @@
 """Benchmarks on generated instances: the solver against the continuity floor and the
-travel-first baseline, every plan checked by the validator.
+travel-first baseline (and the continuity-first greedy), every plan checked by the validator.
 
 ``run()`` prints a markdown table and, with ``out_dir``, writes ``results.json`` and
 ``results.csv``. Default: the 14-day, 35-staff instance at the full time limit, then a
@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import metrics
-from .baseline import travel_first
+from .baseline import continuity_first, travel_first
 from .generate import generate_problem
 from .lowerbound import lower_bound_mean
 from .problem import Problem, parse
@@ -49,6 +49,8 @@ class Row:
     travel_ratio_to_baseline: float
     baseline_coverage_pct: float
     baseline_continuity: float
+    greedy_coverage_pct: float
+    greedy_continuity: float
     time_s: float
     valid: bool
     violations: int
@@ -72,7 +74,7 @@ def measure(problem: Problem, table: str, time_limit_s: float, workers: int | No
     began = time.perf_counter()
     plan = solve(problem, time_limit_s=time_limit_s, workers=workers, seed=0)
     took = time.perf_counter() - began
-    base = travel_first(problem)
+    base, greedy = travel_first(problem), continuity_first(problem)
     lb = lower_bound_mean(problem)
     continuity = metrics.continuity_mean(problem, plan)
     travel = metrics.travel_minutes(problem, plan)
@@ -92,6 +94,8 @@ def measure(problem: Problem, table: str, time_limit_s: float, workers: int | No
         travel_ratio_to_baseline=_ratio(travel, metrics.travel_minutes(problem, base)),
         baseline_coverage_pct=round(100 * metrics.coverage(problem, base), 1),
         baseline_continuity=round(metrics.continuity_mean(problem, base), 2),
+        greedy_coverage_pct=round(100 * metrics.coverage(problem, greedy), 1),
+        greedy_continuity=round(metrics.continuity_mean(problem, greedy), 2),
         time_s=round(took, 1),
         valid=not violations,
         violations=len(violations),
@@ -109,6 +113,8 @@ COLUMNS = (
     ("travel_ratio_to_baseline", "travel ÷ baseline"),
     ("baseline_coverage_pct", "baseline coverage %"),
     ("baseline_continuity", "baseline distinct staff/client"),
+    ("greedy_coverage_pct", "continuity-first greedy coverage %"),
+    ("greedy_continuity", "greedy distinct staff/client"),
     ("time_s", "time (s)"),
     ("valid", "valid"),
 )

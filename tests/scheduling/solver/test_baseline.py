@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scheduling.solver.baseline import travel_first
+from scheduling.solver.baseline import continuity_first, travel_first
 from scheduling.solver.generate import generate_problem
 from scheduling.solver.problem import parse
 from scheduling.solver.validate import check_plan
@@ -103,6 +103,16 @@ def test_max_distinct_staff_is_kept():
     assert len({sid for staff_ids, _ in given.values() for sid in staff_ids}) == 1
 
 
+def test_continuity_first_waits_for_the_contact_person():
+    staff = [person("s1", DAYSHIFT), person("s2", ("08:30", "15:00"))]
+    clients = [{"id": "c", "location": "c", "contact_staff": ["s2"]}]
+    problem = parse(build(staff, [call("v1", "c", "08:00", "09:00")], clients))
+    assert travel_first(problem).assignments[0].staff == ("s1",)
+    plan = continuity_first(problem)
+    assert check_plan(problem, plan) == []
+    assert plan.assignments[0].staff == ("s2",) and plan.assignments[0].start == minute("08:35")
+
+
 @pytest.mark.parametrize(("seed", "n_staff", "days"), [(0, 35, 14), (4, 20, 7)])
 def test_generated_plans_are_valid(seed, n_staff, days):
     problem = parse(
@@ -110,7 +120,7 @@ def test_generated_plans_are_valid(seed, n_staff, days):
             seed, n_staff=n_staff, n_clients=round(n_staff * 50 / 35), days=days, history_weeks=2
         )
     )
-    plan = travel_first(problem)
-    assert check_plan(problem, plan) == []
-    assert len(plan.assignments) + len(plan.unassigned) == len(problem.visits)
-    assert len(plan.assignments) >= 0.8 * len(problem.visits)
+    for plan in (travel_first(problem), continuity_first(problem)):
+        assert check_plan(problem, plan) == []
+        assert len(plan.assignments) + len(plan.unassigned) == len(problem.visits)
+        assert len(plan.assignments) >= 0.8 * len(problem.visits)
