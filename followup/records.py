@@ -1,0 +1,130 @@
+"""Plain records the metric functions work on (no Flask, no SQLAlchemy).
+
+The service layer loads rows into these; tests build them by hand. Ids are whatever the
+caller uses (database ids in the app, short strings in tests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+# What happened to a visit (recorded on the tablet). None: nothing recorded, so the visit
+# counts as performed as published.
+OUTCOMES = ("done", "cancelled", "not_done", "done_by_other", "moved")
+NOT_PERFORMED = ("cancelled", "not_done")
+BASES = ("planned", "performed")
+
+Id = Hashable
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One recorded outcome: done_by replaces `replaced` (or every planned staff member)."""
+
+    kind: str
+    done_by: Id | None = None
+    replaced: Id | None = None
+    moved_start: datetime | None = None
+
+
+@dataclass(frozen=True)
+class VisitRecord:
+    """One visit with its published (planned) staff and start and what happened to it."""
+
+    id: Id
+    client: Id
+    day: date
+    earliest: datetime
+    latest: datetime
+    duration_min: int
+    kind: str
+    planned_staff: tuple = ()
+    planned_start: datetime | None = None
+    outcome: Outcome | None = None
+    cancelled: bool = False  # cancelled in the plan before the day
+
+    def staff(self, basis: str) -> tuple:
+        """Who is on the visit: from the plan, or as performed (outcome applied)."""
+        if basis == "planned":
+            return () if self.cancelled else self.planned_staff
+        return performed_staff(self)
+
+    def start(self, basis: str) -> datetime | None:
+        if basis == "performed" and self.outcome and self.outcome.kind == "moved":
+            return self.outcome.moved_start or self.planned_start
+        return self.planned_start
+
+    def performed(self) -> bool:
+        return bool(performed_staff(self))
+
+
+def performed_staff(v: VisitRecord) -> tuple:
+    """Performed = published, unless an outcome says otherwise (DESIGN.md, data flow)."""
+    if v.cancelled:
+        return ()
+    o = v.outcome
+    if o is None or o.kind in ("done", "moved"):
+        return v.planned_staff
+    if o.kind in NOT_PERFORMED:
+        return ()
+    # done_by_other: the other person takes the replaced place (or the only place).
+    if o.done_by is None:
+        return v.planned_staff
+    if o.replaced is None or o.replaced not in v.planned_staff:
+        kept = v.planned_staff[1:]
+    else:
+        kept = tuple(s for s in v.planned_staff if s != o.replaced)
+    return tuple(dict.fromkeys((o.done_by, *kept)))
+
+
+@dataclass(frozen=True)
+class ClientRecord:
+    id: Id
+    birth_year: int | None
+    away_days: frozenset[date] = frozenset()  # hospital or short stay: not living at home
+    contact_staff: frozenset = frozenset()
+
+
+@dataclass(frozen=True)
+class StaffRecord:
+    id: Id
+    health_care: bool = False  # nurse, OT, PT: not counted in continuity
+    substitute: bool = False
+    contracted_minutes_week: int = 2295
+
+
+@dataclass(frozen=True)
+class ShiftRecord:
+    staff: Id
+    start: datetime
+    end: datetime
+    break_minutes: int = 0
+
+    @property
+    def work_minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60) - self.break_minutes
+
+
+@dataclass(frozen=True)
+class AbsenceRecord:
+    staff: Id
+    start_date: date
+    end_date: date
+    kind: str = "sick"
+
+
+@dataclass
+class Window:
+    """Whole calendar days [start, start + days)."""
+
+    start: date
+    days: int = 14
+    label: str = field(default="")
+
+    def contains(self, day: date) -> bool:
+        return 0 <= (day - self.start).days < self.days
+
+    def dates(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range(self.days)]
