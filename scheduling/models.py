@@ -39,6 +39,8 @@ class Visit(db.Model):
     kind: so.Mapped[str] = so.mapped_column(sa.String(30))
     cancelled: so.Mapped[bool] = so.mapped_column(default=False)
     outcome: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    # Why the visit was cancelled by the system, e.g. "need_changed" (None: not cancelled so).
+    cancel_reason: so.Mapped[str | None] = so.mapped_column(sa.String(40))
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     # Optimistic locking: a stale update raises StaleDataError instead of losing a claim.
     version: so.Mapped[int] = so.mapped_column(default=1)
@@ -105,4 +107,58 @@ class Assignment(db.Model):
 
     plan: so.Mapped[Plan] = so.relationship(back_populates="assignments")
     visit: so.Mapped[Visit] = so.relationship()
+    staff: so.Mapped[StaffMember] = so.relationship()
+
+
+SOLVER_RUN_STATES = ("queued", "running", "done", "failed", "cancelled")
+SOLVER_RUN_MODES = ("propose", "replan")
+
+
+class SolverRun(db.Model):
+    """One background solver run: its problem, progress and result (the page polls this row)."""
+
+    __tablename__ = "solver_runs"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    team_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("teams.id"), index=True)
+    mode: so.Mapped[str] = so.mapped_column(sa.String(20), default="propose")
+    state: so.Mapped[str] = so.mapped_column(sa.String(20), default="queued")
+    horizon_start: so.Mapped[date]
+    days: so.Mapped[int]
+    time_limit_s: so.Mapped[int] = so.mapped_column(default=60)
+    # The published plan a re-plan starts from; its other days are copied unchanged.
+    based_on_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("plans.id"))
+    problem: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    progress: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+    cancel_requested: so.Mapped[bool] = so.mapped_column(default=False)
+    error_code: so.Mapped[str | None] = so.mapped_column(sa.String(40))
+    error_detail: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    plan_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("plans.id"))
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    started_at: so.Mapped[datetime | None]
+    updated_at: so.Mapped[datetime | None]
+    finished_at: so.Mapped[datetime | None]
+
+    team: so.Mapped[Team] = so.relationship()
+    plan: so.Mapped[Plan | None] = so.relationship(foreign_keys=[plan_id])
+    based_on: so.Mapped[Plan | None] = so.relationship(foreign_keys=[based_on_id])
+
+    @property
+    def active(self) -> bool:
+        return self.state in ("queued", "running")
+
+
+class CalendarToken(db.Model):
+    """The secret in a staff member's personal iCal feed URL (a new token revokes the old)."""
+
+    __tablename__ = "calendar_tokens"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    staff_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("staff_members.id"), unique=True, index=True
+    )
+    token: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
     staff: so.Mapped[StaffMember] = so.relationship()
