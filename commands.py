@@ -1,11 +1,10 @@
 """Flask CLI commands: flask seed-demo, flask create-user."""
 
-from datetime import date
-
 import click
 from flask import Flask, current_app
 
 from extensions import db
+from timeutil import local_today
 
 
 def register(app: Flask) -> None:
@@ -28,7 +27,7 @@ def seed_demo_command(if_empty: bool) -> None:
         raise click.ClickException("The database already has teams; seed-demo needs an empty one.")
     from scheduling.solver.generate import generate_team
 
-    teams = demo.seed_demo(date.today(), generate_team)
+    teams = demo.seed_demo(local_today(), generate_team)
     db.session.commit()
     for team in teams.values():
         click.echo(f"Loaded {team.name}: {len(team.staff)} staff.")

@@ -1,6 +1,6 @@
 """Client list and detail, client and care-need forms, client absences."""
 
-from datetime import date, time
+from datetime import time
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -12,6 +12,7 @@ from extensions import db
 from formutil import ConfirmForm, form_page
 from teams.access import TEAM_MEMBERS, check_team, own_team_or_404, roles
 from teams.service import team_staff
+from timeutil import local_today
 
 bp = Blueprint("clients", __name__)
 
@@ -51,14 +52,14 @@ def client_in_team_or_404(client_id: int) -> Client:
 def index(team_id: int):
     team = own_team_or_404(team_id)
     clients = service.team_clients(team.id)
-    return render_template("clients/index.html", team=team, clients=clients, today=date.today())
+    return render_template("clients/index.html", team=team, clients=clients, today=local_today())
 
 
 @bp.get("/clients/<int:client_id>")
 @roles(*TEAM_MEMBERS)
 def detail(client_id: int):
     client = client_in_team_or_404(client_id)
-    today = date.today()
+    today = local_today()
     return render_template(
         "clients/detail.html",
         client=client,
@@ -72,7 +73,7 @@ def detail(client_id: int):
 @roles("lead")
 def new(team_id: int):
     team = own_team_or_404(team_id)
-    form = ClientForm(active_from=date.today())
+    form = ClientForm(active_from=local_today())
     form.set_staff_choices(team_staff(team.id, active_only=True))
     if not form.validate_on_submit():
         return form_page(form, _("New client"), url_for(".index", team_id=team.id))
@@ -111,7 +112,7 @@ def _staff_ids(form: ClientForm) -> dict[str, list[int]]:
 @roles("lead")
 def need_new(client_id: int):
     client = client_in_team_or_404(client_id)
-    form = CareNeedForm(valid_from=date.today(), earliest=time(7), latest=time(9))
+    form = CareNeedForm(valid_from=local_today(), earliest=time(7), latest=time(9))
     if not form.validate_on_submit():
         title = _("New care need for %(name)s", name=client.name)
         return form_page(form, title, url_for(".detail", client_id=client.id))
@@ -157,7 +158,7 @@ def need_delete(need_id: int):
 @roles("lead")
 def absence_new(client_id: int):
     client = client_in_team_or_404(client_id)
-    form = ClientAbsenceForm(start_date=date.today())
+    form = ClientAbsenceForm(start_date=local_today())
     if not form.validate_on_submit():
         title = _("Absence for %(name)s", name=client.name)
         return form_page(form, title, url_for(".detail", client_id=client.id))

@@ -20,6 +20,8 @@ TEAM_FIELDS = (
     "office_lat",
     "office_lon",
     "travel_speed_kmh",
+    "travel_detour_factor",
+    "travel_minimum_minutes",
     "horizon_days",
     "publish_policy",
     "is_pilot",

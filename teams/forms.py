@@ -1,6 +1,6 @@
 """Forms for login, staff, skills, shifts, absences, and the admin's teams and users."""
 
-from datetime import date, time
+from datetime import time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -26,6 +26,7 @@ from wtforms.validators import (
 
 from formutil import options
 from teams.models import ABSENCE_KINDS, PROFESSIONS, PUBLISH_POLICIES, ROLES, SKILLS
+from timeutil import local_today
 from ui import LABELS
 
 REQUIRED = _l("Please fill in this field.")
@@ -93,7 +94,7 @@ class SkillForm(FlaskForm):
     submit = SubmitField(_l("Add"))
 
     def validate_valid_until(self, field):
-        if field.data and field.data < date.today():
+        if field.data and field.data < local_today():
             raise ValidationError(_l("The date has already passed."))
 
 
@@ -157,6 +158,22 @@ class TeamForm(FlaskForm):
         validators=[
             InputRequired(REQUIRED),
             NumberRange(1, 120, message=_l("Enter a speed between 1 and 120 km/h.")),
+        ],
+    )
+    travel_detour_factor = FloatField(
+        _l("Detour factor (road distance / straight line)"),
+        default=1.3,
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(1, 3, message=_l("Enter a factor between 1 and 3.")),
+        ],
+    )
+    travel_minimum_minutes = IntegerField(
+        _l("Shortest travel time between two addresses (minutes)"),
+        default=2,
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(0, 30, message=_l("Enter between 0 and 30 minutes.")),
         ],
     )
     horizon_days = IntegerField(

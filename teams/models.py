@@ -32,7 +32,10 @@ class Team(db.Model):
     office_address: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     office_lat: so.Mapped[float | None]
     office_lon: so.Mapped[float | None]
+    # Travel time as PROBLEM-FORMAT.md "travel": speed, detour factor, minimum minutes.
     travel_speed_kmh: so.Mapped[float] = so.mapped_column(default=15.0)
+    travel_detour_factor: so.Mapped[float] = so.mapped_column(default=1.3, server_default="1.3")
+    travel_minimum_minutes: so.Mapped[int] = so.mapped_column(default=2, server_default="2")
     horizon_days: so.Mapped[int] = so.mapped_column(default=14)
     publish_policy: so.Mapped[str] = so.mapped_column(sa.String(20), default="any_member")
     is_pilot: so.Mapped[bool] = so.mapped_column(default=False)

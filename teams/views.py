@@ -1,6 +1,6 @@
 """Team overview, staff list and detail, skills, shifts and absences."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -20,6 +20,7 @@ from teams.access import (
 )
 from teams.forms import AbsenceForm, ShiftForm, SkillForm, StaffForm
 from teams.models import Absence, Shift, StaffMember, StaffSkill
+from timeutil import local_today
 
 bp = Blueprint("teams", __name__)
 
@@ -28,7 +29,7 @@ bp = Blueprint("teams", __name__)
 @roles(*TEAM_MEMBERS)
 def overview(team_id: int):
     team = own_team_or_404(team_id)
-    today = date.today()
+    today = local_today()
     begin = datetime.combine(today, time())
     shifts_today = db.session.scalars(
         sa.select(Shift)
@@ -70,7 +71,7 @@ def staff_list(team_id: int):
 @roles(*TEAM_MEMBERS)
 def staff_detail(staff_id: int):
     staff = staff_in_team_or_404(staff_id)
-    today = date.today()
+    today = local_today()
     return render_template(
         "teams/staff_detail.html",
         staff=staff,
@@ -156,7 +157,7 @@ def _schedule_owner_or_403(staff_id: int) -> StaffMember:
 @roles(*TEAM_MEMBERS)
 def shift_new(staff_id: int):
     staff = _schedule_owner_or_403(staff_id)
-    form = ShiftForm(day=date.today(), start=time(7), end=time(15, 30))
+    form = ShiftForm(day=local_today(), start=time(7), end=time(15, 30))
     if not form.validate_on_submit():
         title = _("New shift for %(name)s", name=staff.name)
         return form_page(form, title, url_for(".staff_detail", staff_id=staff.id))
@@ -193,7 +194,7 @@ def shift_delete(shift_id: int):
 @roles(*TEAM_MEMBERS)
 def absence_new(staff_id: int):
     staff = _schedule_owner_or_403(staff_id)
-    form = AbsenceForm(start_date=date.today(), end_date=date.today())
+    form = AbsenceForm(start_date=local_today(), end_date=local_today())
     if not form.validate_on_submit():
         title = _("New absence for %(name)s", name=staff.name)
         return form_page(form, title, url_for(".staff_detail", staff_id=staff.id))

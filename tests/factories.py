@@ -8,6 +8,7 @@ from werkzeug.security import generate_password_hash
 from clients.models import CareNeed, Client
 from extensions import db
 from teams.models import Shift, StaffMember, StaffSkill, Team, User
+from timeutil import local_today
 
 PASSWORD = "secret-pw"
 # A cheap hash keeps the suite fast; production uses werkzeug's default (scrypt).
@@ -37,7 +38,7 @@ def make_user(username: str, role: str = "staff", staff: StaffMember | None = No
 
 
 def make_client(team: Team, name: str = "Britta Berg", contact=(), **kw) -> Client:
-    kw.setdefault("active_from", date.today() - timedelta(days=30))
+    kw.setdefault("active_from", local_today() - timedelta(days=30))
     client = Client(team=team, name=name, address=kw.pop("address", "Storgatan 1"), **kw)
     client.contact_staff = list(contact)
     db.session.add(client)
@@ -51,7 +52,7 @@ def make_need(client: Client, kind: str = "morning", **kw) -> CareNeed:
         "earliest": time(7),
         "latest": time(9),
         "duration_min": 30,
-        "valid_from": date.today() - timedelta(days=7),
+        "valid_from": local_today() - timedelta(days=7),
     }
     need = CareNeed(client=client, kind=kind, **(defaults | kw))
     db.session.add(need)
@@ -60,7 +61,7 @@ def make_need(client: Client, kind: str = "morning", **kw) -> CareNeed:
 
 
 def make_shift(staff: StaffMember, day: date | None = None, start=time(7), end=time(15)) -> Shift:
-    day = day or date.today()
+    day = day or local_today()
     shift = Shift(staff=staff, start=datetime.combine(day, start), end=datetime.combine(day, end))
     db.session.add(shift)
     db.session.flush()

@@ -10,6 +10,7 @@ from config import ProductionConfig
 from scheduling.solver.generate import generate_team
 from scheduling.solver.teamspec import ClientSpec, NeedSpec, ShiftSpec, StaffSpec, TeamSpec
 from teams.models import Shift, StaffMember, Team, User
+from timeutil import local_today
 
 START = date(2026, 11, 23)
 
@@ -62,7 +63,7 @@ def test_build_team_from_hand_made_spec(db):
 
 
 def test_seed_demo_builds_pilot_and_comparison_teams(db):
-    teams = demo.seed_demo(date.today(), generate_team)
+    teams = demo.seed_demo(local_today(), generate_team)
     db.session.commit()
     pilot, comparison = teams["pilot"], teams["comparison"]
     assert pilot.is_pilot and pilot.pilot_start and comparison.is_comparison
@@ -75,7 +76,7 @@ def test_seed_demo_builds_pilot_and_comparison_teams(db):
     assert any(s.substitute for s in pilot.staff)
     assert all(58.2 < c.lat < 58.6 and 15.4 < c.lon < 15.9 for c in clients)  # Linköping
     first_shift = db.session.scalar(sa.select(sa.func.min(Shift.start)))
-    assert first_shift.date() >= date.today()
+    assert first_shift.date() >= local_today()
     lead = db.session.scalar(sa.select(User).where(User.username == "demo-lead"))
     assert lead.role == "lead" and lead.team_id == pilot.id and lead.check_password("demo")
     roles = db.session.scalars(sa.select(User.role).order_by(User.role)).all()

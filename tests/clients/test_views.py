@@ -1,11 +1,12 @@
 """Client list and detail, client and care-need forms, audit log."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from audit import AuditEvent
 from clients.models import CareNeed, Client
+from timeutil import local_today
 
 
 def client_data(world, **kw) -> dict:
@@ -15,7 +16,7 @@ def client_data(world, **kw) -> dict:
         "lat": "58.39",
         "lon": "15.57",
         "birth_year": "1938",
-        "active_from": date.today().isoformat(),
+        "active_from": local_today().isoformat(),
         "contact_staff": [str(world.staff_a.id)],
         "notes": "Nyckel i tub",
     }
@@ -108,7 +109,7 @@ def test_lead_adds_double_staffed_insulin_need(world, auth, client, db):
         "duration_min": "20",
         "staff_required": "2",
         "skills": ["insulin"],
-        "valid_from": date.today().isoformat(),
+        "valid_from": local_today().isoformat(),
     }
     assert client.post(f"/clients/{world.client_a.id}/needs/new", data=data).status_code == 302
     need = db.session.scalar(sa.select(CareNeed).where(CareNeed.kind == "medication"))
@@ -128,7 +129,7 @@ def test_need_validation_in_swedish(world, auth, client):
         "latest": "11:00",
         "duration_min": "2",
         "staff_required": "1",
-        "valid_from": date.today().isoformat(),
+        "valid_from": local_today().isoformat(),
     }
     response = client.post(f"/clients/{world.client_a.id}/needs/new", data=data)
     page = response.get_data(as_text=True)
@@ -150,7 +151,7 @@ def test_lead_edits_and_deletes_need(world, auth, client, db):
         "latest": "09:00",
         "duration_min": "25",
         "staff_required": "1",
-        "valid_from": date.today().isoformat(),
+        "valid_from": local_today().isoformat(),
     }
     assert client.post(f"/needs/{world.need_a.id}/edit", data=data).status_code == 302
     db.session.refresh(world.need_a)
@@ -163,7 +164,7 @@ def test_lead_edits_and_deletes_need(world, auth, client, db):
 
 def test_client_absence_shown_until_further_notice(world, auth, client):
     auth.login("lead-a")
-    data = {"kind": "hospital", "start_date": (date.today() + timedelta(days=1)).isoformat()}
+    data = {"kind": "hospital", "start_date": (local_today() + timedelta(days=1)).isoformat()}
     assert client.post(f"/clients/{world.client_a.id}/absences/new", data=data).status_code == 302
     page = client.get(f"/clients/{world.client_a.id}").get_data(as_text=True)
     assert "Sjukhus" in page and "tills vidare" in page

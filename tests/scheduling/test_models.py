@@ -1,17 +1,18 @@
 """Visits, plan versions and assignments: every version kept, optimistic locking."""
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from scheduling.models import Assignment, Plan, Visit
+from timeutil import local_today
 
 
 @pytest.fixture
 def visit(world, db):
-    day = date.today()
+    day = local_today()
     v = Visit(
         team=world.team_a,
         client=world.client_a,
@@ -30,7 +31,7 @@ def visit(world, db):
 
 
 def make_plan(team, version, **kw) -> Plan:
-    return Plan(team=team, horizon_start=date.today(), days=14, version=version, **kw)
+    return Plan(team=team, horizon_start=local_today(), days=14, version=version, **kw)
 
 
 def test_visit_stores_skills_as_list(visit, db):

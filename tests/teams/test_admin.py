@@ -12,6 +12,8 @@ def test_admin_lists_and_creates_teams(world, auth, client, db):
         "name": "Team C",
         "area": "Lambohov",
         "travel_speed_kmh": "15",
+        "travel_detour_factor": "1.4",
+        "travel_minimum_minutes": "3",
         "horizon_days": "14",
         "publish_policy": "lead",
         "is_pilot": "y",
@@ -20,6 +22,7 @@ def test_admin_lists_and_creates_teams(world, auth, client, db):
     assert client.post("/admin/teams/new", data=data).status_code == 302
     team = db.session.scalar(sa.select(Team).where(Team.name == "Team C"))
     assert team.is_pilot and team.publish_policy == "lead" and team.horizon_days == 14
+    assert team.travel_detour_factor == 1.4 and team.travel_minimum_minutes == 3
 
 
 def test_team_form_validation(world, auth, client):

@@ -1,10 +1,11 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from teams.models import Absence, StaffSkill, User
 from tests import factories
+from timeutil import local_today
 
 
 def test_password_is_hashed(db):
@@ -28,7 +29,7 @@ def test_inactive_user_is_not_active(db):
 
 def test_expired_delegation_is_not_valid(db):
     staff = factories.make_staff(factories.make_team())
-    today = date.today()
+    today = local_today()
     staff.skills = [
         StaffSkill(code="insulin", valid_until=today - timedelta(days=1)),
         StaffSkill(code="lift"),
@@ -53,7 +54,7 @@ def test_nurses_are_health_care_staff(db):
 def test_deleting_staff_removes_their_shifts_and_absences(db):
     staff = factories.make_staff(factories.make_team())
     factories.make_shift(staff)
-    staff.absences.append(Absence(kind="sick", start_date=date.today(), end_date=date.today()))
+    staff.absences.append(Absence(kind="sick", start_date=local_today(), end_date=local_today()))
     db.session.commit()
     db.session.delete(staff)
     db.session.commit()

@@ -1,11 +1,12 @@
 """Team overview, staff pages and forms, shifts and absences."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 
 from audit import AuditEvent
 from teams.models import Absence, Shift, StaffMember
+from timeutil import local_today
 
 
 def test_overview_shows_team_in_swedish(world, auth, client):
@@ -61,7 +62,7 @@ def test_staff_form_errors_are_swedish_next_to_field(world, auth, client):
 
 def test_lead_adds_skill_with_valid_until(world, auth, client, db):
     auth.login("lead-a")
-    until = (date.today() + timedelta(days=200)).isoformat()
+    until = (local_today() + timedelta(days=200)).isoformat()
     client.post(f"/staff/{world.staff_a.id}/skills", data={"code": "insulin", "valid_until": until})
     db.session.refresh(world.staff_a)
     assert [(s.code, s.valid_until.isoformat()) for s in world.staff_a.skills] == [
@@ -71,7 +72,7 @@ def test_lead_adds_skill_with_valid_until(world, auth, client, db):
 
 def test_staff_enters_own_shift_with_break(world, auth, client, db):
     auth.login("staff-a")
-    day = date.today() + timedelta(days=2)
+    day = local_today() + timedelta(days=2)
     data = {
         "day": day.isoformat(),
         "start": "14:00",
@@ -91,7 +92,7 @@ def test_staff_enters_own_shift_with_break(world, auth, client, db):
 
 def test_night_shift_runs_past_midnight(world, auth, client, db):
     auth.login("staff-a")
-    day = date.today()
+    day = local_today()
     data = {"day": day.isoformat(), "start": "21:30", "end": "07:00", "break_minutes": ""}
     assert client.post(f"/staff/{world.staff_a.id}/shifts/new", data=data).status_code == 302
     shift = db.session.scalar(
@@ -103,7 +104,7 @@ def test_night_shift_runs_past_midnight(world, auth, client, db):
 def test_break_outside_shift_is_refused_in_swedish(world, auth, client):
     auth.login("staff-a")
     data = {
-        "day": date.today().isoformat(),
+        "day": local_today().isoformat(),
         "start": "07:00",
         "end": "12:00",
         "break_earliest": "13:00",
@@ -117,7 +118,7 @@ def test_break_outside_shift_is_refused_in_swedish(world, auth, client):
 
 def test_absence_dates_must_be_in_order(world, auth, client, db):
     auth.login("staff-a")
-    today = date.today()
+    today = local_today()
     bad = {
         "kind": "sick",
         "start_date": today.isoformat(),
