@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scheduling.solver.baseline import continuity_first, travel_first
 from scheduling.solver.generate import generate_problem
+from scheduling.solver.plan import Assignment
 from scheduling.solver.problem import parse
 from scheduling.solver.validate import check_plan
 
@@ -124,3 +127,22 @@ def test_generated_plans_are_valid(seed, n_staff, days):
         assert check_plan(problem, plan) == []
         assert len(plan.assignments) + len(plan.unassigned) == len(problem.visits)
         assert len(plan.assignments) >= 0.8 * len(problem.visits)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), n_staff=st.integers(4, 12), days=st.integers(1, 3))
+def test_baseline_plans_of_any_generated_team_are_valid(seed, n_staff, days):
+    problem = parse(generate_problem(seed, n_staff=n_staff, n_clients=n_staff + 2, days=days))
+    for plan in (travel_first(problem), continuity_first(problem)):
+        assert check_plan(problem, plan) == []
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), pick=st.integers(0, 10_000), late=st.integers(1, 120))
+def test_validator_catches_a_visit_moved_past_its_window(seed, pick, late):
+    problem = parse(generate_problem(seed, n_staff=6, n_clients=8, days=1))
+    plan = travel_first(problem)
+    a = plan.assignments[pick % len(plan.assignments)]
+    moved = Assignment(a.visit, a.staff, problem.visit_by_id[a.visit].latest_start + late)
+    plan.assignments[plan.assignments.index(a)] = moved
+    assert (2, "start_outside_window") in {(v.rule, v.code) for v in check_plan(problem, plan)}

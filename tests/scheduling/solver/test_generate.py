@@ -6,6 +6,8 @@ import json
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scheduling.solver.generate import (
     generate_problem,
@@ -142,3 +144,12 @@ def test_team_to_problem_uses_start_and_days():
     assert problem.horizon_start == date(2027, 1, 4) and problem.days == 7
     assert all(0 <= v.earliest_start < 7 * 1440 for v in problem.visits)
     assert all(not c.history for c in problem.clients)
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 10**6), n_staff=st.integers(10, 40), days=st.integers(1, 14))
+def test_any_seed_gives_coverable_visits(seed, n_staff, days):
+    problem = parse(
+        generate_problem(seed, n_staff=n_staff, n_clients=round(n_staff * 50 / 35), days=days)
+    )
+    assert all(len(problem.eligible_staff(v)) >= v.staff_required for v in problem.visits)
