@@ -1,0 +1,292 @@
+"""Plan versions: ids shared with the problem JSON, lookups, drafts, publishing and diffs.
+
+A plan version is never changed after publishing; edits go to a new draft copied from it
+(`new_draft_from`). Functions flush; the view or job commits once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+
+import audit
+from extensions import db
+from scheduling.models import Assignment, Plan, Visit
+from teams.models import StaffMember, Team, User
+from timeutil import utcnow
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class PlanError(Exception):
+    """A plan change the rules refuse; `code` is translated by the view."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+# -- ids of the problem JSON ("s12", "c7", "v345") -------------------------------------
+
+
+def staff_key(staff_id: int) -> str:
+    return f"s{staff_id}"
+
+
+def client_key(client_id: int) -> str:
+    return f"c{client_id}"
+
+
+def visit_key(visit_id: int) -> str:
+    return f"v{visit_id}"
+
+
+def key_id(key: str) -> int:
+    """The database id in a problem id ("v345" -> 345)."""
+    return int(key[1:])
+
+
+# -- lookups -----------------------------------------------------------------------------
+
+
+def covers(plan: Plan, day: date) -> bool:
+    return plan.horizon_start <= day < plan.horizon_start + timedelta(days=plan.days)
+
+
+def latest_plan(team_id: int, state: str | None = None, day: date | None = None) -> Plan | None:
+    """The newest version of the team's plan (in `state`, covering `day`, if given)."""
+    query = sa.select(Plan).where(Plan.team_id == team_id).order_by(Plan.version.desc())
+    if state is not None:
+        query = query.where(Plan.state == state)
+    for plan in db.session.scalars(query):
+        if day is None or covers(plan, day):
+            return plan
+    return None
+
+
+def latest_plan_for(team_id: int, start: date, days: int, state: str | None = None) -> Plan | None:
+    """The newest version (in `state`) whose horizon overlaps [start, start + days)."""
+    end = start + timedelta(days=days)
+    query = sa.select(Plan).where(Plan.team_id == team_id).order_by(Plan.version.desc())
+    if state is not None:
+        query = query.where(Plan.state == state)
+    for plan in db.session.scalars(query):
+        if plan.horizon_start < end and start < plan.horizon_start + timedelta(days=plan.days):
+            return plan
+    return None
+
+
+def current_assignments(
+    team_id: int, start: date, end: date, state: str | None = "published"
+) -> dict[int, list[Assignment]]:
+    """visit id -> its assignments in the newest plan version (in `state`) covering the visit's
+    day, for visits in [start, end). The one rule for "the plan now in force" per visit."""
+    query = sa.select(Plan).where(Plan.team_id == team_id).order_by(Plan.version.desc())
+    if state is not None:
+        query = query.where(Plan.state == state)
+    plans = [p for p in db.session.scalars(query) if p.horizon_start < end]
+    plans = [p for p in plans if start < p.horizon_start + timedelta(days=p.days)]
+    if not plans:
+        return {}
+    rows = db.session.execute(
+        sa.select(Assignment, Visit.date)
+        .join(Assignment.visit)
+        .where(Assignment.plan_id.in_([p.id for p in plans]))
+        .where(Visit.date >= start, Visit.date < end)
+    )
+    by_plan: dict[tuple[int, date], dict[int, list[Assignment]]] = {}
+    for a, day in rows:
+        by_plan.setdefault((a.plan_id, day), {}).setdefault(a.visit_id, []).append(a)
+    out: dict[int, list[Assignment]] = {}
+    for day_offset in range((end - start).days):
+        day = start + timedelta(days=day_offset)
+        plan = next((p for p in plans if covers(p, day)), None)
+        if plan is not None:
+            out.update(by_plan.get((plan.id, day), {}))
+    return out
+
+
+def next_version(team_id: int) -> int:
+    current = db.session.scalar(sa.select(sa.func.max(Plan.version)).where(Plan.team_id == team_id))
+    return (current or 0) + 1
+
+
+# -- drafts and publishing -------------------------------------------------------------
+
+
+def new_plan(team: Team, start: date, days: int, user: User | None, **fields) -> Plan:
+    """An empty draft version for the team (flushed)."""
+    plan = Plan(
+        team_id=team.id,
+        horizon_start=start,
+        days=days,
+        version=next_version(team.id),
+        state="draft",
+        created_by_id=user.id if user else None,
+        **fields,
+    )
+    db.session.add(plan)
+    db.session.flush()
+    return plan
+
+
+def copy_assignment(a: Assignment, plan: Plan) -> Assignment:
+    copy = Assignment(
+        plan=plan,
+        visit_id=a.visit_id,
+        staff_id=a.staff_id,
+        start=a.start,
+        source=a.source,
+        pinned=a.pinned,
+        created_by_id=a.created_by_id,
+    )
+    db.session.add(copy)
+    return copy
+
+
+def new_draft_from(plan: Plan, user: User | None = None) -> Plan:
+    """A new draft version with the same horizon and assignments as `plan` (to edit it)."""
+    draft = new_plan(
+        plan.team, plan.horizon_start, plan.days, user, based_on_id=plan.id,
+        solver_status=plan.solver_status, solver_objective=plan.solver_objective,
+        solver_bound=plan.solver_bound, solver_seconds=plan.solver_seconds,
+        solver_metrics=plan.solver_metrics, solver_unassigned=plan.solver_unassigned,
+    )  # fmt: skip
+    for a in plan.assignments:
+        copy_assignment(a, draft)
+    db.session.flush()
+    audit.log("plan.draft", draft, based_on=plan.id, version=draft.version)
+    return draft
+
+
+def draft_for_editing(team: Team, start: date, days: int, user: User | None = None) -> Plan:
+    """The plan an edit goes to: the newest draft overlapping the dates if it is newer than
+    the newest published one, else a new draft copied from the published plan."""
+    draft = latest_plan_for(team.id, start, days, "draft")
+    published = latest_plan_for(team.id, start, days, "published")
+    if draft is not None and (published is None or draft.version > published.version):
+        return draft
+    if published is not None:
+        return new_draft_from(published, user)
+    return new_plan(team, start, days, user)
+
+
+def may_publish(user: User, team: Team) -> bool:
+    """Team publish_policy: "lead" lets only the team lead publish, "any_member" every member."""
+    if user.team_id != team.id:
+        return False
+    return user.role == "lead" or team.publish_policy == "any_member"
+
+
+def publish_plan(plan: Plan, user: User | None) -> Plan:
+    """Freeze a draft version as the published plan (PlanError if not allowed)."""
+    if plan.state != "draft":
+        raise PlanError("not_a_draft")
+    if user is not None and not may_publish(user, plan.team):
+        raise PlanError("publish_not_allowed")
+    plan.state = "published"
+    plan.published_at = utcnow()
+    plan.published_by_id = user.id if user else None
+    db.session.flush()
+    audit.log("plan.publish", plan, version=plan.version, assignments=len(plan.assignments))
+    return plan
+
+
+# -- storing a solver result ----------------------------------------------------------------
+
+
+def store_solver_plan(
+    team: Team,
+    problem: dict,
+    plan_json: dict,
+    user: User | None = None,
+    based_on: Plan | None = None,
+) -> Plan:
+    """Store a solved plan (PROBLEM-FORMAT.md JSON) as a new draft version.
+
+    With `based_on` (a re-plan), that version's assignments of visits outside the problem
+    are copied unchanged. Staff pinned in the problem keep source "claimed"."""
+    start = date.fromisoformat(problem["horizon"]["start"])
+    days = problem["horizon"]["days"]
+    if based_on is not None:
+        start, days = based_on.horizon_start, based_on.days
+    plan = new_plan(
+        team, start, days, user, based_on_id=based_on.id if based_on else None,
+        solver_status=plan_json.get("status"), solver_objective=plan_json.get("objective"),
+        solver_bound=plan_json.get("bound"), solver_seconds=plan_json.get("solve_seconds"),
+        solver_metrics=plan_json.get("metrics") or {},
+        solver_unassigned=plan_json.get("unassigned") or [],
+    )  # fmt: skip
+    pins = {(v["id"], p["staff"]): p for v in problem["visits"] for p in v.get("pinned") or []}
+    for a in plan_json["assignments"]:
+        start_at = datetime.strptime(a["start"], TIME_FORMAT)
+        for sid in a["staff"]:
+            pin = pins.get((a["visit"], sid))
+            db.session.add(
+                Assignment(
+                    plan=plan,
+                    visit_id=key_id(a["visit"]),
+                    staff_id=key_id(sid),
+                    start=start_at,
+                    source="claimed" if pin else "solver",
+                    pinned=bool(pin and pin.get("start")),
+                )
+            )
+    if based_on is not None:
+        solved = {key_id(v["id"]) for v in problem["visits"]}
+        for a in based_on.assignments:
+            if a.visit_id not in solved:
+                copy_assignment(a, plan)
+    db.session.flush()
+    audit.log("plan.propose", plan, version=plan.version, status=plan.solver_status)
+    return plan
+
+
+# -- diff ------------------------------------------------------------------------------------
+
+
+@dataclass
+class StaffChanges:
+    """What changed for one staff member between two versions."""
+
+    staff: StaffMember
+    added: list[Assignment] = field(default_factory=list)
+    removed: list[Assignment] = field(default_factory=list)
+    moved: list[tuple[Assignment, Assignment]] = field(default_factory=list)  # (old, new)
+
+    @property
+    def count(self) -> int:
+        return len(self.added) + len(self.removed) + len(self.moved)
+
+
+def diff_plans(old: Plan | None, new: Plan, staff_id: int | None = None) -> list[StaffChanges]:
+    """Per staff member: visits added, removed, or moved to another start, from old to new."""
+    before = {(a.visit_id, a.staff_id): a for a in (old.assignments if old else [])}
+    after = {(a.visit_id, a.staff_id): a for a in new.assignments}
+    changes: dict[int, StaffChanges] = {}
+
+    def entry(a: Assignment) -> StaffChanges:
+        return changes.setdefault(a.staff_id, StaffChanges(staff=a.staff))
+
+    for key, a in after.items():
+        if key not in before:
+            entry(a).added.append(a)
+        elif before[key].start != a.start:
+            entry(a).moved.append((before[key], a))
+    for key, a in before.items():
+        if key not in after:
+            entry(a).removed.append(a)
+    result = [c for c in changes.values() if staff_id is None or c.staff.id == staff_id]
+    for c in result:
+        c.added.sort(key=lambda a: a.start)
+        c.removed.sort(key=lambda a: a.start)
+        c.moved.sort(key=lambda pair: pair[1].start)
+    return sorted(result, key=lambda c: c.staff.name)
+
+
+def team_plans(team_id: int) -> list[Plan]:
+    """Every version of the team's plan, newest first."""
+    query = sa.select(Plan).where(Plan.team_id == team_id).order_by(Plan.version.desc())
+    return list(db.session.scalars(query))

@@ -1,0 +1,53 @@
+"""The planning service: the stable API the views, the board and the jobs call.
+
+Every function flushes; the caller (view or job) commits once. Ids in problem and plan
+JSON are "s<staff id>", "c<client id>", "v<visit id>" (`staff_key`, `key_id`, ...).
+
+Visits from care needs (scheduling.expand)
+    expand_visits(team, start, days, needs=None) -> list[Visit]      idempotent
+    reexpand_need(need, now=None) -> dict                             after a need changed
+    cancel_need_visits(need, now=None) -> int                         before a need is deleted
+    client_expects_visit(client, day) -> bool
+Problem (scheduling.problem_builder)
+    build_problem(team, start, days, *, replan_from=None, now=None) -> dict   PROBLEM-FORMAT.md
+Plan versions (scheduling.plans)
+    latest_plan(team_id, state=None, day=None) / latest_plan_for(team_id, start, days, state)
+    current_assignments(team_id, start, end, state="published") -> {visit_id: [Assignment]}
+    new_draft_from(plan, user=None) -> Plan                  copy a version to edit it
+    draft_for_editing(team, start, days, user=None) -> Plan  newest draft, or a copy of published
+    may_publish(user, team) -> bool;  publish_plan(plan, user) -> Plan (PlanError)
+    diff_plans(old, new, staff_id=None) -> list[StaffChanges]
+    plan_json(plan, problem) -> dict                          teamplan-plan/1 for a problem
+Solver runs (scheduling.jobs)
+    start_run(team, start, days, user, time_limit_s, replan_from=None) -> SolverRun
+    launch(app, run_id);  cancel_run(run);  run_solver(run_id)   (the job, in-process)
+Sick call (scheduling.sickcall)
+    report_sick(staff, day, user) -> Absence;  replan_days(team, staff, day) -> (start, days, plan)
+"""
+
+from scheduling.expand import (  # noqa: F401
+    cancel_need_visits,
+    client_expects_visit,
+    expand_upcoming,
+    expand_visits,
+    reexpand_need,
+)
+from scheduling.plans import (  # noqa: F401
+    PlanError,
+    StaffChanges,
+    client_key,
+    current_assignments,
+    diff_plans,
+    draft_for_editing,
+    key_id,
+    latest_plan,
+    latest_plan_for,
+    may_publish,
+    new_draft_from,
+    publish_plan,
+    staff_key,
+    store_solver_plan,
+    team_plans,
+    visit_key,
+)
+from scheduling.problem_builder import build_problem  # noqa: F401
