@@ -9,6 +9,7 @@ import sqlalchemy as sa
 import audit
 from clients.models import CareNeed, Client, ClientAbsence
 from extensions import db
+from scheduling.expand import cancel_need_visits, reexpand_need
 from teams.models import StaffMember, Team
 
 STAFF_LISTS = ("contact_staff", "preferred_staff", "refused_staff")
@@ -58,11 +59,13 @@ def save_need(need: CareNeed | None, client: Client, **fields: Any) -> CareNeed:
         setattr(need, name, value)
     db.session.add(need)
     audit.log(action, need, team_id=client.team_id, client_id=client.id, **_without_text(fields))
+    reexpand_need(need)  # future visits follow the need (scheduling/expand.py)
     return need
 
 
 def delete_need(need: CareNeed) -> None:
     audit.log("need.delete", need, team_id=need.client.team_id, client_id=need.client_id)
+    cancel_need_visits(need)
     need.client.needs.remove(need)
     db.session.flush()
 

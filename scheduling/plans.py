@@ -290,3 +290,36 @@ def team_plans(team_id: int) -> list[Plan]:
     """Every version of the team's plan, newest first."""
     query = sa.select(Plan).where(Plan.team_id == team_id).order_by(Plan.version.desc())
     return list(db.session.scalars(query))
+
+
+def plan_json(plan: Plan | None, problem: dict) -> dict:
+    """A stored plan version as teamplan-plan/1 JSON for `problem` (built by build_problem):
+    its assignments of the problem's visits; every other visit of the problem is unassigned."""
+    from scheduling.solver import plan as solver_plan
+    from scheduling.solver.problem import parse
+
+    parsed = parse(problem)
+    by_visit: dict[str, list[Assignment]] = {}
+    for a in plan.assignments if plan else []:
+        by_visit.setdefault(visit_key(a.visit_id), []).append(a)
+    assignments, unassigned = [], []
+    for v in parsed.visits:
+        rows = sorted(by_visit.get(v.id, []), key=lambda a: a.staff_id)
+        if rows:
+            start = parsed.to_minute(rows[0].start.strftime(TIME_FORMAT))
+            staff = tuple(staff_key(a.staff_id) for a in rows)
+            assignments.append(solver_plan.Assignment(visit=v.id, staff=staff, start=start))
+        else:
+            reason = "not staffed in this plan version"
+            unassigned.append(solver_plan.Unassigned(visit=v.id, reason=reason, code="not_in_plan"))
+    result = solver_plan.Plan(
+        problem=parsed.name,
+        status=(plan.solver_status if plan else None) or "FEASIBLE",
+        assignments=assignments,
+        unassigned=unassigned,
+        objective=plan.solver_objective if plan else None,
+        bound=plan.solver_bound if plan else None,
+        solve_seconds=(plan.solver_seconds if plan else None) or 0.0,
+        metrics={"plan_version": plan.version, "state": plan.state} if plan else {},
+    )
+    return solver_plan.to_json(result, parsed)

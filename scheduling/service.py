@@ -44,6 +44,7 @@ from scheduling.plans import (  # noqa: F401
     latest_plan_for,
     may_publish,
     new_draft_from,
+    plan_json,
     publish_plan,
     staff_key,
     store_solver_plan,
