@@ -1,0 +1,310 @@
+"""The week board, a staff member's körlista, a client's visits, and the hand edits."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from clients.models import Client
+from extensions import db
+from scheduling import boardplan, edits, weekdata
+from scheduling.board_forms import ClaimForm, GiveForm, MoveForm, SwapForm
+from scheduling.models import Visit
+from teams import service as team_service
+from teams.access import (
+    TEAM_MEMBERS,
+    acting_user,
+    check_team,
+    is_lead,
+    own_team_or_404,
+    roles,
+    staff_in_team_or_404,
+)
+from teams.models import StaffMember
+from timeutil import local_today
+
+bp = Blueprint("board", __name__)
+
+
+@bp.context_processor
+def template_helpers() -> dict:
+    return {"timedelta": timedelta}
+
+
+@bp.get("/teams/<int:team_id>/board")
+@roles(*TEAM_MEMBERS)
+def week(team_id: int):
+    team = own_team_or_404(team_id)
+    monday = weekdata.parse_week(request.args.get("week"), local_today())
+    end = monday + timedelta(days=7)
+    plan = boardplan.plan_for_week(team.id, monday)
+    cards = weekdata.cards_by_staff(plan, monday, end) if plan else {}
+    return render_template(
+        "board/week.html",
+        team=team,
+        plan=plan,
+        monday=monday,
+        days=[monday + timedelta(days=i) for i in range(7)],
+        staff=team_service.team_staff(team.id, active_only=True),
+        grid=weekdata.grid(cards, monday),
+        unassigned=weekdata.unassigned_cards(plan, team.id, monday, end),
+        week_param=weekdata.week_param,
+        today=local_today(),
+    )
+
+
+@bp.get("/staff/<int:staff_id>/day/<day>")
+@roles(*TEAM_MEMBERS)
+def run_list(staff_id: int, day: str):
+    staff = staff_in_team_or_404(staff_id)
+    on = _date_or_404(day)
+    plan = boardplan.current_plan(staff.team_id, on)
+    stops = weekdata.run_list(plan, staff, on) if plan else []
+    shift = weekdata._shift_on(staff, on)
+    return render_template(
+        "board/run_list.html", staff=staff, day=on, plan=plan, stops=stops, shift=shift
+    )
+
+
+@bp.get("/clients/<int:client_id>/visits")
+@roles(*TEAM_MEMBERS)
+def client_view(client_id: int):
+    client = db.get_or_404(Client, client_id)
+    check_team(client.team_id)
+    plan = boardplan.current_plan(client.team_id, local_today()) or boardplan.plan_for_week(
+        client.team_id, weekdata.monday_of(local_today())
+    )
+    start = plan.horizon_start if plan else local_today()
+    end = boardplan.horizon_end(plan) if plan else start + timedelta(days=14)
+    visits = weekdata.client_visits(plan, client, start, end) if plan else []
+    staff = sorted({a.staff.name for _v, rows in visits for a in rows})
+    return render_template(
+        "board/client.html",
+        client=client,
+        plan=plan,
+        visits=visits,
+        staff=staff,
+        start=start,
+        end=end - timedelta(days=1),
+    )
+
+
+# ---------------------------------------------------------------------------------
+# one visit and its edits
+
+
+def visit_in_team_or_404(visit_id: int) -> Visit:
+    visit = db.get_or_404(Visit, visit_id)
+    check_team(visit.team_id)
+    return visit
+
+
+@bp.get("/visits/<int:visit_id>")
+@roles(*TEAM_MEMBERS)
+def visit(visit_id: int):
+    return render_visit(visit_in_team_or_404(visit_id))
+
+
+def render_visit(visit: Visit, result: edits.EditResult | None = None, status: int = 200):
+    plan = boardplan.current_plan(visit.team_id, visit.date)
+    rows = edits.rows_of(plan, visit.id) if plan else []
+    me = current_user.staff_member
+    on_it = [a.staff for a in rows]
+    team = team_service.team_staff(visit.team_id, active_only=True)
+    forms = _forms(visit, plan, rows, team)
+    reason = ""
+    if plan is not None and len(rows) < visit.staff_required:
+        entry = next(
+            (u for u in plan.solver_unassigned or [] if u.get("visit") == f"v{visit.id}"), None
+        )
+        from scheduling.conflicts import unassigned_reason
+
+        reason = unassigned_reason(entry)
+    return render_template(
+        "board/visit.html",
+        visit=visit,
+        plan=plan,
+        rows=rows,
+        on_it=on_it,
+        me=me,
+        lead=is_lead(),
+        result=result,
+        reason=reason,
+        distinct=edits.distinct_staff(plan, visit.client_id) if plan else 0,
+        end=visit.earliest_start + timedelta(minutes=visit.duration_min),
+        **forms,
+    ), status
+
+
+def _forms(visit: Visit, plan, rows, team: list[StaffMember]) -> dict:
+    me = current_user.staff_member
+    version = visit.version
+    everyone = [(s.id, s.name) for s in team]
+    on_ids = [a.staff_id for a in rows]
+    claim = ClaimForm(version=version, staff_id=me.id)
+    claim.staff_id.choices = everyone if is_lead() else [(me.id, me.name)]
+    give = GiveForm(version=version)
+    givers = [(a.staff_id, a.staff.name) for a in rows]
+    give.giver_id.choices = givers if is_lead() else [(me.id, me.name)]
+    give.to_id.choices = [(0, _("Nobody (back to unassigned)"))] + [
+        (s.id, s.name) for s in team if s.id not in on_ids
+    ]
+    swap = SwapForm(version=version)
+    swap.me_id.choices = give.giver_id.choices
+    swap.other.choices = _swap_choices(visit, plan, on_ids)
+    move = MoveForm(
+        version=version, start=rows[0].start.time() if rows else visit.earliest_start.time()
+    )
+    return {"claim_form": claim, "give_form": give, "swap_form": swap, "move_form": move}
+
+
+def _swap_choices(visit: Visit, plan, on_ids: list[int]) -> list[tuple[str, str]]:
+    if plan is None:
+        return []
+    day = visit.date
+    rows = boardplan.plan_rows(plan, day, day + timedelta(days=1))
+    return [
+        (
+            f"{a.visit_id}:{a.staff_id}:{a.visit.version}",
+            f"{a.staff.name}: {a.start:%H:%M} {a.visit.client.name}",
+        )
+        for a in rows
+        if a.visit_id != visit.id and a.staff_id not in on_ids
+    ]
+
+
+def _may_act_for(staff_id: int) -> StaffMember:
+    """Staff edit only their own place; a lead anyone's in the team."""
+    staff = staff_in_team_or_404(staff_id)
+    if not is_lead() and staff.id != current_user.staff_member_id:
+        abort(403)
+    return staff
+
+
+def _finish(visit: Visit, run) -> tuple:
+    """Run an edit; commit it, or roll everything back and say why."""
+    try:
+        result = run()
+    except edits.StaleEdit:
+        db.session.rollback()
+        flash(edit_error_text("stale"), "error")
+        return redirect(url_for(".visit", visit_id=visit.id)), None
+    except edits.EditError as error:
+        db.session.rollback()
+        flash(edit_error_text(error.code), "error")
+        return redirect(url_for(".visit", visit_id=visit.id)), None
+    texts = [c.text for c in result.conflicts]
+    continuity = [
+        _(
+            "Number of different staff for %(client)s: %(before)s → %(after)s",
+            client=n,
+            before=b,
+            after=a,
+        )
+        for n, b, a in result.continuity
+    ]
+    if not result.applied:
+        db.session.rollback()
+        result.texts, result.continuity_texts = texts, continuity
+        return render_visit(db.session.get(Visit, visit.id), result, 409), None
+    db.session.commit()
+    if result.flagged:
+        flash(_("Saved, but it breaks a rule:") + " " + " · ".join(texts), "warning")
+    else:
+        flash(_("Saved. The plan is a draft until it is published."))
+    for line in continuity:
+        flash(line)
+    target = request.form.get("next") or url_for(".visit", visit_id=visit.id)
+    return redirect(
+        target if target.startswith("/") else url_for(".visit", visit_id=visit.id)
+    ), result
+
+
+def edit_error_text(code: str) -> str:
+    texts = {
+        "stale": _(
+            "Someone else changed this visit while you were looking. "
+            "The page now shows the latest plan: please try again."
+        ),
+        "no_plan": _("There is no plan for this day yet."),
+        "visit_full": _("The visit already has all the staff it needs."),
+        "not_on_visit": _("That person is not on the visit."),
+        "already_on_visit": _("That person is already on the visit."),
+        "not_in_plan": _("The visit is not in the plan yet: claim it first."),
+    }
+    return texts.get(code, code)
+
+
+@bp.post("/visits/<int:visit_id>/claim")
+@roles(*TEAM_MEMBERS)
+def claim(visit_id: int):
+    visit = visit_in_team_or_404(visit_id)
+    form = ClaimForm()
+    staff = _may_act_for(int(form.staff_id.data or current_user.staff_member_id))
+    response, _result = _finish(
+        visit, lambda: edits.claim(visit, form.seen_version, staff, acting_user())
+    )
+    return response
+
+
+@bp.post("/visits/<int:visit_id>/give")
+@roles(*TEAM_MEMBERS)
+def give(visit_id: int):
+    visit = visit_in_team_or_404(visit_id)
+    form = GiveForm()
+    giver = _may_act_for(int(form.giver_id.data or current_user.staff_member_id))
+    to = staff_in_team_or_404(form.to_id.data) if form.to_id.data else None
+    response, _result = _finish(
+        visit, lambda: edits.give_away(visit, form.seen_version, giver, to, acting_user())
+    )
+    return response
+
+
+@bp.post("/visits/<int:visit_id>/swap")
+@roles(*TEAM_MEMBERS)
+def swap(visit_id: int):
+    visit = visit_in_team_or_404(visit_id)
+    form = SwapForm()
+    me = _may_act_for(int(form.me_id.data or current_user.staff_member_id))
+    try:
+        other_visit_id, other_id, other_version = (int(x) for x in form.other.data.split(":"))
+    except (AttributeError, ValueError):
+        abort(400)
+    theirs = visit_in_team_or_404(other_visit_id)
+    other = staff_in_team_or_404(other_id)
+    response, _result = _finish(
+        visit,
+        lambda: edits.swap(
+            visit, form.seen_version, theirs, other_version, me, other, acting_user()
+        ),
+    )
+    return response
+
+
+@bp.post("/visits/<int:visit_id>/move")
+@roles(*TEAM_MEMBERS)
+def move(visit_id: int):
+    visit = visit_in_team_or_404(visit_id)
+    form = MoveForm()
+    if not form.validate_on_submit():
+        flash(_("Give the new start time as HH:MM."), "error")
+        return redirect(url_for(".visit", visit_id=visit.id))
+    plan = boardplan.current_plan(visit.team_id, visit.date)
+    on_it = {a.staff_id for a in edits.rows_of(plan, visit.id)} if plan else set()
+    if not is_lead() and current_user.staff_member_id not in on_it:
+        abort(403)
+    start = datetime.combine(visit.date, form.start.data)
+    response, _result = _finish(
+        visit, lambda: edits.move(visit, form.seen_version, start, acting_user())
+    )
+    return response
+
+
+def _date_or_404(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        abort(404)

@@ -1,0 +1,187 @@
+"""What the week board, the körlista and the client view show, gathered from plan rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+
+from clients.models import Client
+from scheduling import boardplan
+from scheduling.conflicts import unassigned_reason
+from scheduling.models import Assignment, Plan, Visit
+from scheduling.solver.travel import TravelTimes
+from teams.models import StaffMember
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def parse_week(text: str | None, today: date) -> date:
+    """'2026-W48' -> the Monday of that ISO week; anything else -> this week's Monday."""
+    if text:
+        try:
+            year, week = text.split("-W")
+            return date.fromisocalendar(int(year), int(week), 1)
+        except ValueError:
+            pass
+    return monday_of(today)
+
+
+def week_param(monday: date) -> str:
+    iso = monday.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
+
+
+@dataclass
+class Card:
+    """One visit as one staff member (or the unassigned row) sees it."""
+
+    visit: Visit
+    start: datetime
+    end: datetime
+    pinned: bool = False
+    changed: bool = False
+    partners: list[str] = field(default_factory=list)  # the other person on a double visit
+    reason: str = ""  # why unassigned
+
+
+def published_starts(plan: Plan, start: date, end: date) -> dict[tuple[int, int], datetime] | None:
+    """(visit, staff) -> start in the published version a draft differs from (None: no draft)."""
+    published = boardplan.published_for(plan)
+    if published is None or published.id == plan.id:
+        return None
+    return {(a.visit_id, a.staff_id): a.start for a in boardplan.plan_rows(published, start, end)}
+
+
+def cards_by_staff(plan: Plan, start: date, end: date) -> dict[int, list[Card]]:
+    """Each staff member's visits in [start, end) in time order, marked pinned and changed."""
+    rows = boardplan.plan_rows(plan, start, end)
+    names = {a.staff_id: a.staff.name for a in rows}
+    on_visit: dict[int, list[int]] = defaultdict(list)
+    for a in rows:
+        on_visit[a.visit_id].append(a.staff_id)
+    published = published_starts(plan, start, end)
+    out: dict[int, list[Card]] = defaultdict(list)
+    for a in rows:
+        changed = published is not None and published.get((a.visit_id, a.staff_id)) != a.start
+        end_at = a.start + timedelta(minutes=a.visit.duration_min)
+        partners = [names[s] for s in on_visit[a.visit_id] if s != a.staff_id]
+        out[a.staff_id].append(Card(a.visit, a.start, end_at, a.pinned, changed, partners))
+    return out
+
+
+def unassigned_cards(plan: Plan | None, team_id: int, start: date, end: date) -> list[Card]:
+    """Visits in [start, end) with a free place in the plan, with the solver's reason."""
+    rows = boardplan.plan_rows(plan, start, end) if plan else []
+    taken: dict[int, int] = defaultdict(int)
+    for a in rows:
+        taken[a.visit_id] += 1
+    reasons = {u.get("visit"): u for u in (plan.solver_unassigned or [])} if plan else {}
+    out = []
+    for v in boardplan.team_visits(team_id, start, end):
+        if taken[v.id] < v.staff_required:
+            end_at = v.earliest_start + timedelta(minutes=v.duration_min)
+            card = Card(v, v.earliest_start, end_at)
+            card.reason = unassigned_reason(reasons.get(boardplan.vid(v.id)))
+            if taken[v.id]:
+                card.reason = _("Double staffing: one more person needed.")
+            out.append(card)
+    return out
+
+
+def grid(cards: dict[int, list[Card]], monday: date) -> dict[int, list[list[Card]]]:
+    """staff id -> seven lists of cards, Monday first."""
+    out: dict[int, list[list[Card]]] = {}
+    for staff_id, items in cards.items():
+        days: list[list[Card]] = [[] for _ in range(7)]
+        for card in items:
+            days[(card.visit.date - monday).days].append(card)
+        out[staff_id] = days
+    return out
+
+
+# ---------------------------------------------------------------------------------
+# the körlista: one staff member's day with travel and break gaps
+
+
+@dataclass
+class Stop:
+    kind: str  # "visit", "travel", "break", "wait"
+    start: datetime
+    end: datetime
+    card: Card | None = None
+    minutes: int = 0
+
+
+def run_list(plan: Plan, staff: StaffMember, day: date) -> list[Stop]:
+    """The day in time order: travel between visits, the break and waiting time in the gaps."""
+    cards = cards_by_staff(plan, day, day + timedelta(days=1)).get(staff.id, [])
+    cards.sort(key=lambda c: c.start)
+    problem = boardplan.problem_for(plan)
+    travel = TravelTimes(problem)
+    home = next((s.home for s in problem.staff if s.id == boardplan.sid(staff.id)), None)
+    shift = _shift_on(staff, day)
+    stops: list[Stop] = []
+    place, free_from = home, (shift.start if shift else None)
+    breaks = _break_of(shift)
+    for card in cards:
+        here = f"{boardplan.cid(card.visit.client_id)}-home"
+        minutes = travel.minutes(place, here) if place else 0
+        if free_from is not None:
+            breaks = _fill_gap(stops, free_from, card.start, minutes, breaks)
+        stops.append(Stop("visit", card.start, card.end, card))
+        place, free_from = here, card.end
+    if shift is not None and free_from is not None and home:
+        back = travel.minutes(place, home) if place != home else 0
+        _fill_gap(stops, free_from, shift.end, back, breaks)
+    return stops
+
+
+def _fill_gap(stops: list[Stop], begin: datetime, end: datetime, travel_min: int, brk):
+    """Travel first, then the break if it fits the window, then waiting time."""
+    at = begin
+    if travel_min:
+        stops.append(Stop("travel", at, at + timedelta(minutes=travel_min), minutes=travel_min))
+        at += timedelta(minutes=travel_min)
+    if brk is not None:
+        earliest, latest, minutes = brk
+        brk_start = max(at, earliest)
+        if brk_start + timedelta(minutes=minutes) <= min(end, latest):
+            stops.append(
+                Stop("break", brk_start, brk_start + timedelta(minutes=minutes), minutes=minutes)
+            )
+            at, brk = brk_start + timedelta(minutes=minutes), None
+    wait = int((end - at).total_seconds() // 60)
+    if wait > 0:
+        stops.append(Stop("wait", at, end, minutes=wait))
+    return brk
+
+
+def _shift_on(staff: StaffMember, day: date):
+    return next((s for s in staff.shifts if s.start.date() == day), None)
+
+
+def _break_of(shift):
+    if shift is None or not shift.break_minutes or shift.break_earliest is None:
+        return None
+    return shift.break_earliest, shift.break_latest, shift.break_minutes
+
+
+# ---------------------------------------------------------------------------------
+# a client's view: who comes when
+
+
+def client_visits(plan: Plan, client: Client, start: date, end: date) -> list[tuple[Visit, list]]:
+    """The client's visits in [start, end) with the assignments on each."""
+    rows = [a for a in boardplan.plan_rows(plan, start, end) if a.visit.client_id == client.id]
+    by_visit: dict[int, list[Assignment]] = defaultdict(list)
+    for a in rows:
+        by_visit[a.visit_id].append(a)
+    visits = [
+        v for v in boardplan.team_visits(client.team_id, start, end) if v.client_id == client.id
+    ]
+    return [(v, by_visit.get(v.id, [])) for v in visits]

@@ -1,0 +1,135 @@
+"""The week board, the körlista, a client's view and the edit pages (scheduling/board.py)."""
+
+import pytest
+import sqlalchemy as sa
+
+from scheduling.models import Plan
+from tests.scheduling.board_world import board_world
+
+
+@pytest.fixture
+def w(app, db):
+    with app.test_request_context():
+        world = board_world()
+        db.session.commit()
+    return world
+
+
+def page(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_week_board_shows_cards_week_number_and_unassigned_reason(w, client, auth):
+    auth.login("anna")
+    html = page(client.get(f"/teams/{w.team.id}/board"))
+    assert f"vecka {w.day.isocalendar().week}" in html
+    assert "Karin Holm" in html and "Lars Nord" in html and "Morgonhjälp" in html
+    assert "Ej tilldelade besök" in html
+    assert "Ingen plats" in html  # the solver's "capacity" reason, in Swedish
+    assert "Publicerad" in html
+
+
+def test_week_board_is_for_the_own_team_only(w, client, auth):
+    auth.login("outsider")
+    assert client.get(f"/teams/{w.team.id}/board").status_code == 404
+    assert client.get(f"/visits/{w.morning.id}").status_code == 404
+    assert client.get(f"/staff/{w.anna.id}/day/{w.day.isoformat()}").status_code == 404
+
+
+def test_evaluator_has_no_board(w, client, auth):
+    auth.login("eval")
+    assert client.get(f"/teams/{w.team.id}/board").status_code == 403
+
+
+def test_run_list_in_time_order_with_travel_and_break(w, client, auth):
+    auth.login("anna")
+    html = page(client.get(f"/staff/{w.anna.id}/day/{w.day.isoformat()}"))
+    assert "Körlista" in html and "Karin Holm" in html and "Storgatan 3" in html
+    assert "Resväg" in html and "Rast 30 min" in html
+    assert "@media print" not in html  # print rules live in app.css
+    assert html.index("07:00") < html.index("08:00")
+
+
+def test_client_view_counts_different_staff(w, client, auth):
+    auth.login("bo")
+    html = page(client.get(f"/clients/{w.karin.id}/visits"))
+    assert "olika personal" in html and "Anna Ek" in html
+    assert "Ej tilldelad" in html
+
+
+def test_claim_through_the_page(w, client, auth, db):
+    auth.login("bo")
+    response = client.post(
+        f"/visits/{w.lunch.id}/claim",
+        data={"version": w.lunch.version, "staff_id": w.bo.id},
+        follow_redirects=True,
+    )
+    html = page(response)
+    assert response.status_code == 200
+    assert "Antal olika personal för Karin Holm: 1 → 2" in html
+    assert db.session.scalar(sa.select(sa.func.max(Plan.version))) == 2
+
+
+def test_impossible_claim_shows_a_swedish_conflict(w, client, auth, db):
+    auth.login("anna")
+    response = client.post(
+        f"/visits/{w.lars_visit.id}/claim", data={"version": w.lars_visit.version}
+    )
+    html = page(response)
+    assert response.status_code == 409
+    assert "Hinner inte" in html and "min resväg från Storgatan 3" in html
+    assert db.session.scalar(sa.select(sa.func.max(Plan.version))) == 1
+
+
+def test_stale_edit_gets_a_clear_message(w, client, auth):
+    auth.login("bo")
+    response = client.post(
+        f"/visits/{w.lunch.id}/claim",
+        data={"version": w.lunch.version - 1},
+        follow_redirects=True,
+    )
+    assert "Någon annan hann ändra besöket" in page(response)
+
+
+def test_staff_cannot_claim_for_a_colleague(w, client, auth):
+    auth.login("bo")
+    response = client.post(
+        f"/visits/{w.lunch.id}/claim", data={"version": w.lunch.version, "staff_id": w.cia.id}
+    )
+    assert response.status_code == 403
+
+
+def test_lead_gives_away_someone_elses_visit(w, client, auth, db):
+    auth.login("lena")
+    response = client.post(
+        f"/visits/{w.lars_visit.id}/give",
+        data={"version": w.lars_visit.version, "giver_id": w.bo.id, "to_id": 0},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    draft = db.session.scalars(sa.select(Plan).order_by(Plan.version.desc())).first()
+    assert not [a for a in draft.assignments if a.visit_id == w.lars_visit.id]
+
+
+def test_staff_moves_own_visit(w, client, auth):
+    auth.login("anna")
+    response = client.post(
+        f"/visits/{w.morning.id}/move",
+        data={"version": w.morning.version, "start": "08:15"},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200 and "Sparat" in page(response)
+
+
+def test_staff_cannot_move_a_colleagues_visit(w, client, auth):
+    auth.login("anna")
+    response = client.post(
+        f"/visits/{w.lars_visit.id}/move", data={"version": w.lars_visit.version, "start": "08:02"}
+    )
+    assert response.status_code == 403
+
+
+def test_visit_page_offers_the_edits(w, client, auth):
+    auth.login("anna")
+    html = page(client.get(f"/visits/{w.morning.id}"))
+    assert "Ge bort" in html and "Flytta" in html and "Byt" in html
