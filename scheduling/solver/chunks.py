@@ -1,0 +1,82 @@
+"""Staff shifts as routable units, and the split of the horizon into day chunks.
+
+Every visit is routed inside one chunk: the shifts that start on one calendar day.
+Chunks only interact through per-horizon rules (max_minutes, distinct staff per
+client), which the solver passes in as fixed context when it routes a chunk.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from .problem import Problem, Shift, Staff, Visit
+
+DAY = 24 * 60
+
+
+@dataclass(frozen=True)
+class ShiftRef:
+    """One shift of one staff member: the unit that gets a route."""
+
+    staff: Staff
+    index: int
+
+    @property
+    def shift(self) -> Shift:
+        return self.staff.shifts[self.index]
+
+    @property
+    def key(self) -> str:
+        return f"{self.staff.id}#{self.index}"
+
+    @property
+    def day(self) -> int:
+        return self.shift.start // DAY
+
+
+def all_shifts(problem: Problem) -> list[ShiftRef]:
+    """Every shift of every staff member."""
+    return [ShiftRef(s, i) for s in problem.staff for i in range(len(s.shifts))]
+
+
+def start_domain(visit: Visit) -> tuple[int, int]:
+    """The start window, narrowed to the pinned start if one is given."""
+    pinned = {p.start for p in visit.pinned if p.start is not None}
+    if len(pinned) == 1:
+        t = pinned.pop()
+        return t, t
+    return visit.earliest_start, visit.latest_start
+
+
+def holds(ref: ShiftRef, visit: Visit) -> bool:
+    """The shift can hold the visit somewhere in its (possibly pinned) start window."""
+    lo, hi = start_domain(visit)
+    return max(ref.shift.start, lo) <= min(hi, ref.shift.end - visit.duration)
+
+
+def candidate_shifts(problem: Problem, visit: Visit) -> list[ShiftRef]:
+    """Shifts of staff who may take the visit (skills, refusals, window) - hard rules 1-3."""
+    return [
+        ShiftRef(s, i)
+        for s in problem.eligible_staff(visit)
+        for i in range(len(s.shifts))
+        if holds(ShiftRef(s, i), visit)
+    ]
+
+
+def chunk_day(visit: Visit, candidates: list[ShiftRef]) -> int:
+    """The day whose shifts hold most of the visit's candidates (ties: the earliest day)."""
+    if not candidates:
+        return visit.earliest_start // DAY
+    counts = Counter(ref.day for ref in candidates)
+    return min(counts, key=lambda d: (-counts[d], d))
+
+
+def shift_of(problem: Problem, staff_id: str, start: int, duration: int) -> ShiftRef | None:
+    """The shift of staff_id that contains [start, start + duration], if any."""
+    staff = problem.staff_by_id[staff_id]
+    for i, sh in enumerate(staff.shifts):
+        if sh.start <= start and start + duration <= sh.end:
+            return ShiftRef(staff, i)
+    return None

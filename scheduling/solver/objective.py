@@ -1,0 +1,116 @@
+"""The objective of PROBLEM-FORMAT.md: CP-SAT terms for a chunk, and the same sum for a plan.
+
+``objective_terms`` returns (expression, coefficient, weight key) triples, one family
+per weight key. A chunk's terms are the *marginal* cost of the chunk with every
+other chunk fixed, so the chunk optimum never makes the whole plan worse.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from .model import Model
+from .plan import Assignment, Plan
+from .problem import Problem, Visit
+from .routes import route_travel, routes_of
+from .travel import TravelTimes
+
+Term = tuple[cp_model.LinearExprT, int, str]
+
+# A pinned visit is dropped only when its pins contradict: make that the last resort.
+PINNED_DROP_FACTOR = 100
+
+
+def objective_terms(m: Model) -> list[Term]:
+    """All objective terms of a chunk model, weighted by the problem's weights."""
+    w = m.problem.weights
+    terms: list[Term] = []
+    for v in m.chunk.visits:
+        factor = PINNED_DROP_FACTOR if v.pinned else 1
+        terms.append(
+            (v.staff_required * (1 - m.performed[v.id]), w["unassigned"] * factor, "unassigned")
+        )
+        terms += _visit_terms(m, v)
+    for (cid, sid), new in m.new_staff.items():
+        if sid not in m.chunk.free_staff.get(cid, frozenset()):
+            terms.append((new, w["distinct_staff"], "distinct_staff"))
+    for arcs in m.arcs.values():
+        terms += [(a.literal, w["travel_minute"], "travel_minute") for a in arcs if a.travel]
+    return [t for t in terms if t[1]]
+
+
+def _visit_terms(m: Model, v: Visit) -> list[Term]:
+    """Contact, history, preference and change terms of one visit."""
+    w, client = m.problem.weights, m.problem.client_by_id[v.client]
+    staff = [sid for (vid, sid) in m.assign if vid == v.id]
+    terms: list[Term] = []
+    for key, wanted in (
+        ("contact_missing", client.contact_staff),
+        ("preferred_missing", client.preferred_staff),
+    ):
+        # Counted on every visit, performed or not (as validate.score_plan does);
+        # a client without contact staff pays a constant, left out here.
+        if wanted:
+            miss = m.cp.new_bool_var(f"{key}[{v.id}]")
+            hits = [m.assign[v.id, s] for s in staff if s in wanted]
+            m.cp.add(miss >= 1 - sum(hits))
+            terms.append((miss, w[key], key))
+    terms += [
+        (m.assign[v.id, s], w["history_missing"], "history_missing")
+        for s in staff
+        if not client.history.get(s)
+    ]
+    if v.previous is not None:
+        kept = [m.assign[v.id, s] for s in v.previous.staff if s in staff]
+        terms.append(
+            (len(v.previous.staff) - sum(kept), w["changed_from_previous"], "changed_from_previous")
+        )
+    return terms
+
+
+def minimize(m: Model) -> list[Term]:
+    """Set the chunk's objective; returns its terms."""
+    terms = objective_terms(m)
+    m.cp.minimize(sum(coef * expr for expr, coef, _ in terms))
+    return terms
+
+
+def plan_travel(problem: Problem, tt: TravelTimes, assignments: list[Assignment]) -> int:
+    """Total travel minutes of all routes, home legs included."""
+    return sum(
+        route_travel(tt, ref, stops) for ref, stops in routes_of(problem, assignments).items()
+    )
+
+
+def score(problem: Problem, tt: TravelTimes, assignments: list[Assignment]) -> dict[str, int]:
+    """Each weight key's raw count for a plan (PROBLEM-FORMAT.md, "The objective")."""
+    counts = defaultdict(int)
+    done = {a.visit: a for a in assignments}
+    met: dict[str, set[str]] = defaultdict(set)
+    for v in problem.visits:
+        a = done.get(v.id)
+        staff = set(a.staff) if a else set()
+        client = problem.client_by_id[v.client]
+        met[v.client] |= staff
+        counts["unassigned"] += 0 if a else v.staff_required
+        counts["contact_missing"] += not staff & set(client.contact_staff)
+        if client.preferred_staff:
+            counts["preferred_missing"] += not staff & set(client.preferred_staff)
+        counts["history_missing"] += sum(1 for s in staff if not client.history.get(s))
+        if v.previous is not None:
+            counts["changed_from_previous"] += len(set(v.previous.staff) - staff)
+    counts["distinct_staff"] = sum(len(s) for s in met.values())
+    counts["travel_minute"] = plan_travel(problem, tt, assignments)
+    return dict(counts)
+
+
+def weighted(problem: Problem, counts: dict[str, int]) -> int:
+    """The objective value of a plan's counts."""
+    return sum(problem.weights.get(k, 0) * n for k, n in counts.items())
+
+
+def plan_objective(problem: Problem, plan: Plan) -> int:
+    """The objective of a finished plan in the format's units."""
+    return weighted(problem, score(problem, TravelTimes(problem), plan.assignments))

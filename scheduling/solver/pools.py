@@ -1,0 +1,169 @@
+"""Phase 1: choose each client's few staff (the pool) with an aggregate CP-SAT model.
+
+No routes here: every visit is given to staff shifts, and each shift's load is held
+under its time by *energetic* checks - for windows [a, b] on an hourly grid, the
+visits that must happen wholly inside [a, b] (plus a travel allowance each) fit in
+b - a. z[c, s] = staff s serves client c; the objective is the format's, with travel
+replaced by the allowance. Routing (phase 2) then mostly uses pool staff.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .chunks import ShiftRef, start_domain
+from .problem import Problem, Visit
+from .routing import Budget, configure
+from .travel import TravelTimes
+
+GRID = 60  # minutes between energetic-check boundaries
+SPANS = (60, 120, 180, 240)  # lengths of the checked windows, besides the whole shift
+
+
+@dataclass
+class PoolResult:
+    pools: dict[str, set[str]]  # client id -> staff ids
+    given: dict[str, list[ShiftRef]]  # visit id -> shifts the aggregate gave it
+    status: str
+    seconds: float
+
+
+def travel_allowance(problem: Problem, tt: TravelTimes) -> int:
+    """Minutes a visit typically costs in travel: median distance to the nearest other client."""
+    locs = sorted({c.location for c in problem.clients})
+    if len(locs) < 2:
+        return 0
+    nearest = [min(tt.minutes(a, b) for b in locs if b != a) for a in locs]
+    return int(round(statistics.median(nearest) * 1.5))
+
+
+def choose_pools(
+    problem: Problem,
+    tt: TravelTimes,
+    visits: list[Visit],
+    candidates: dict[str, list[ShiftRef]],
+    budget: Budget,
+) -> PoolResult:
+    """Solve the aggregate model; on no solution, pools are every candidate staff."""
+    cp = cp_model.CpModel()
+    x, perf, z = _variables(cp, visits, candidates)
+    _add_rules(cp, problem, visits, candidates, x, perf, z)
+    _add_energy(cp, visits, candidates, x, travel_allowance(problem, tt))
+    cp.minimize(_objective(cp, problem, visits, candidates, x, perf, z))
+    solver = cp_model.CpSolver()
+    configure(solver, budget)
+    status = solver.solve(cp)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        pools = defaultdict(set)
+        for v in visits:
+            pools[v.client] |= {ref.staff.id for ref in candidates[v.id]}
+        return PoolResult(dict(pools), {}, solver.status_name(status), solver.wall_time)
+    pools = defaultdict(set)
+    for (cid, sid), var in z.items():
+        if solver.value(var):
+            pools[cid].add(sid)
+    given = defaultdict(list)
+    for (vid, key), var in x.items():
+        if solver.value(var):
+            given[vid].append(next(r for r in candidates[vid] if r.key == key))
+    return PoolResult(dict(pools), dict(given), solver.status_name(status), solver.wall_time)
+
+
+def _variables(cp, visits, candidates):
+    x, perf, z = {}, {}, {}
+    for v in visits:
+        perf[v.id] = cp.new_bool_var(f"performed[{v.id}]")
+        for ref in candidates[v.id]:
+            x[v.id, ref.key] = cp.new_bool_var(f"give[{v.id},{ref.key}]")
+            if (v.client, ref.staff.id) not in z:
+                z[v.client, ref.staff.id] = cp.new_bool_var(f"pool[{v.client},{ref.staff.id}]")
+            cp.add_implication(x[v.id, ref.key], z[v.client, ref.staff.id])
+    return x, perf, z
+
+
+def _add_rules(cp, problem, visits, candidates, x, perf, z) -> None:
+    """Staff count and pins (rules 1, 6), max_minutes (5), max_distinct_staff (7)."""
+    minutes = defaultdict(list)
+    for v in visits:
+        by_staff = defaultdict(list)
+        for ref in candidates[v.id]:
+            by_staff[ref.staff.id].append(x[v.id, ref.key])
+            minutes[ref.staff.id].append(v.duration * x[v.id, ref.key])
+        for xs in by_staff.values():
+            cp.add(sum(xs) <= 1)
+        cp.add(sum(sum(xs) for xs in by_staff.values()) == v.staff_required * perf[v.id])
+        for pin in v.pinned:
+            cp.add(sum(by_staff.get(pin.staff, [])) == perf[v.id])
+    for sid, terms in minutes.items():
+        cap = problem.staff_by_id[sid].max_minutes
+        if cap is not None:
+            cp.add(sum(terms) <= cap)
+    per_client = defaultdict(list)
+    for (cid, _), var in z.items():
+        per_client[cid].append(var)
+    for client in problem.clients:
+        mine = per_client[client.id]
+        if client.max_distinct_staff is not None and mine:
+            cp.add(sum(mine) <= client.max_distinct_staff)
+
+
+def _add_energy(cp, visits, candidates, x, allowance: int) -> None:
+    """Each shift's visits fit its time, window by window, with a travel allowance each."""
+    by_shift: dict[str, list[Visit]] = defaultdict(list)
+    refs: dict[str, ShiftRef] = {}
+    for v in visits:
+        for ref in candidates[v.id]:
+            by_shift[ref.key].append(v)
+            refs[ref.key] = ref
+    for key, vs in by_shift.items():
+        sh = refs[key].shift
+        for a, b in _windows(sh.start, sh.end):
+            inside = [
+                v for v in vs if a <= start_domain(v)[0] and start_domain(v)[1] + v.duration <= b
+            ]
+            if len(inside) < 2 and (a, b) != (sh.start, sh.end):
+                continue
+            room = b - a + allowance
+            brk = sh.break_
+            if brk is not None and a <= brk.earliest and brk.latest <= b:
+                room -= brk.minutes
+            cp.add(sum((v.duration + allowance) * x[v.id, key] for v in inside) <= room)
+
+
+def _windows(start: int, end: int) -> list[tuple[int, int]]:
+    out = [(start, end)]
+    for a in range(start, end, GRID):
+        out += [(a, min(a + span, end)) for span in SPANS if a + span < end + GRID]
+    return sorted(set(out))
+
+
+def _objective(cp, problem: Problem, visits, candidates, x, perf, z):
+    """The format's weights; travel is left to routing (allowance already in the energy)."""
+    w = problem.weights
+    terms = [w["distinct_staff"] * var for var in z.values()]
+    for v in visits:
+        client = problem.client_by_id[v.client]
+        terms.append(w["unassigned"] * v.staff_required * (1 - perf[v.id]))
+        mine = {ref.key: x[v.id, ref.key] for ref in candidates[v.id]}
+        staff = {ref.key: ref.staff.id for ref in candidates[v.id]}
+        terms += [
+            w["history_missing"] * var
+            for key, var in mine.items()
+            if not client.history.get(staff[key])
+        ]
+        for wkey, wanted in (
+            ("contact_missing", client.contact_staff),
+            ("preferred_missing", client.preferred_staff),
+        ):
+            if wanted and w[wkey]:
+                miss = cp.new_bool_var(f"{wkey}[{v.id}]")
+                cp.add(miss >= 1 - sum(var for key, var in mine.items() if staff[key] in wanted))
+                terms.append(w[wkey] * miss)
+        if v.previous is not None and w["changed_from_previous"]:
+            kept = [var for key, var in mine.items() if staff[key] in v.previous.staff]
+            terms.append(w["changed_from_previous"] * (len(v.previous.staff) - sum(kept)))
+    return sum(terms)

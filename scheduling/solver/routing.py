@@ -1,0 +1,131 @@
+"""Solve one chunk's routing model: parameters, a full hint from an incumbent, read-back."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .model import DEPOT, ChunkInput, Model, build_model
+from .objective import minimize
+from .plan import Assignment
+from .problem import Problem
+from .routes import break_slot, routes_of
+from .travel import TravelTimes
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How long one CP-SAT call may run, and how it is made repeatable or stopped."""
+
+    seconds: float
+    workers: int = 1
+    seed: int = 0
+    deterministic: bool = False
+    should_stop: Callable[[], bool] | None = None
+
+
+@dataclass
+class ChunkResult:
+    assignments: list[Assignment]
+    status: str
+    objective: float
+    bound: float
+    seconds: float
+
+
+class _Stopper(cp_model.CpSolverSolutionCallback):
+    """Ends the search early when the caller cancels."""
+
+    def __init__(self, should_stop: Callable[[], bool]):
+        super().__init__()
+        self.should_stop = should_stop
+
+    def on_solution_callback(self) -> None:
+        if self.should_stop():
+            self.stop_search()
+
+
+def configure(solver: cp_model.CpSolver, budget: Budget) -> None:
+    """Wall time, or deterministic time when repeatability is asked for."""
+    params = solver.parameters
+    if budget.deterministic:
+        params.max_deterministic_time = max(budget.seconds, 0.05)
+    else:
+        params.max_time_in_seconds = max(budget.seconds, 0.05)
+    params.num_workers = budget.workers
+    params.random_seed = budget.seed
+
+
+def solve_chunk(
+    problem: Problem, tt: TravelTimes, chunk: ChunkInput, budget: Budget
+) -> ChunkResult | None:
+    """Route one chunk; None when CP-SAT finds no solution in its budget."""
+    began = time.perf_counter()
+    m = build_model(problem, tt, chunk)
+    minimize(m)
+    add_hint(m, chunk.hint)
+    solver = cp_model.CpSolver()
+    configure(solver, budget)
+    # Presolve of the circuits costs seconds per day and the hint already gives a
+    # complete solution, so go straight to search (LNS) from the hint.
+    solver.parameters.cp_model_presolve = False
+    callback = _Stopper(budget.should_stop) if budget.should_stop else None
+    status = solver.solve(m.cp, callback)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return ChunkResult(
+        read_back(m, solver),
+        solver.status_name(status),
+        solver.objective_value,
+        solver.best_objective_bound,
+        time.perf_counter() - began,
+    )
+
+
+def read_back(m: Model, solver: cp_model.CpSolver) -> list[Assignment]:
+    """The performed visits with their staff and start."""
+    out = []
+    for v in m.chunk.visits:
+        if solver.value(m.performed[v.id]):
+            staff = tuple(
+                sorted(sid for (vid, sid), x in m.assign.items() if vid == v.id and solver.value(x))
+            )
+            out.append(Assignment(v.id, staff, solver.value(m.start[v.id])))
+    return out
+
+
+def add_hint(m: Model, hint: list[Assignment]) -> None:
+    """Hint every variable from an incumbent so CP-SAT starts from a complete solution."""
+    hint = [
+        a for a in hint if a.visit in m.performed and all((a.visit, s) in m.assign for s in a.staff)
+    ]
+    hinted = {a.visit for a in hint}
+    for vid, var in m.performed.items():
+        m.cp.add_hint(var, vid in hinted)
+    for a in hint:
+        m.cp.add_hint(m.start[a.visit], a.start)
+    routes = {
+        ref.key: stops for ref, stops in routes_of(m.problem, hint).items() if ref.key in m.shifts
+    }
+    for (vid, key), var in m.serve.items():
+        m.cp.add_hint(var, any(s[0] == vid for s in routes.get(key, [])))
+    for key in m.shifts:
+        _hint_route(m, key, routes.get(key, []))
+
+
+def _hint_route(m: Model, key: str, stops: list) -> None:
+    """Hint a shift's used flag, arcs and break from its stops in order."""
+    m.cp.add_hint(m.used[key], bool(stops))
+    order = [DEPOT] + [s[0] for s in stops] + [DEPOT]
+    chosen = set(zip(order, order[1:], strict=False)) if stops else set()
+    slot = break_slot(m.tt, m.shifts[key], stops)
+    for arc in m.arcs[key]:
+        m.cp.add_hint(arc.literal, (arc.tail, arc.head) in chosen)
+        if arc.on_break is not None:
+            on = slot is not None and (arc.tail, arc.head) == (order[slot[0]], order[slot[0] + 1])
+            m.cp.add_hint(arc.on_break, on)
+    if key in m.break_start and slot is not None:
+        m.cp.add_hint(m.break_start[key], slot[1])

@@ -1,0 +1,263 @@
+"""The solver's state across phases: the incumbent plan, pools, chunk inputs, timing."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable
+
+from .chunks import ShiftRef
+from .greedy import dispatch
+from .model import ChunkInput
+from .objective import score, weighted
+from .plan import Assignment
+from .pools import choose_pools
+from .problem import Problem, Visit
+from .routes import route_ok, routes_of
+from .routing import Budget, ChunkResult, solve_chunk
+from .travel import TravelTimes
+
+log = logging.getLogger(__name__)
+
+SMALL = 40  # visits; below this every chunk uses all eligible staff, no pools
+
+
+class Search:
+    """Incumbent and bookkeeping shared by the phases of ``solve``."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        tt: TravelTimes,
+        candidates: dict[str, list[ShiftRef]],
+        days: dict[str, int],
+        time_limit_s: float,
+        workers: int,
+        seed: int,
+        deterministic: bool,
+        progress: Callable[[dict], None] | None,
+        should_stop: Callable[[], bool] | None,
+        began: float,
+    ):
+        self.problem, self.tt, self.candidates, self.days = problem, tt, candidates, days
+        self.limit, self.workers, self.seed = time_limit_s, workers, seed
+        self.deterministic, self.progress, self.should_stop = deterministic, progress, should_stop
+        self.began = began
+        self.by_day: dict[int, list[Visit]] = defaultdict(list)
+        for vid, day in sorted(days.items(), key=lambda x: x[1]):
+            self.by_day[day].append(problem.visit_by_id[vid])
+        self.incumbent: dict[str, Assignment] = {}
+        self.pools: dict[str, set[str]] = {}
+        self.small = len(candidates) <= SMALL
+        self.phase_seconds: dict[str, float] = {}
+        self.spent = 0.0  # budget used so far (deterministic or wall seconds)
+        self.proven = False
+        self.phase = "start"
+        self.objective = weighted(problem, self.counts())
+
+    # -- time -------------------------------------------------------------------
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.began
+
+    def used(self) -> float:
+        """Budget consumed: deterministic time in repeatable mode, else wall time."""
+        return self.spent if self.deterministic else self.elapsed()
+
+    def left(self) -> float:
+        return self.limit - self.used()
+
+    def stopped(self) -> bool:
+        return self.left() <= 0.05 or bool(self.should_stop and self.should_stop())
+
+    def budget(self, seconds: float) -> Budget:
+        return Budget(
+            max(0.05, min(seconds, self.left())),
+            self.workers,
+            self.seed,
+            self.deterministic,
+            self.should_stop,
+        )
+
+    def charge(self, phase: str, seconds: float) -> None:
+        self.spent += seconds
+        self.phase_seconds[phase] = round(self.phase_seconds.get(phase, 0.0) + seconds, 3)
+
+    # -- progress -----------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        return score(self.problem, self.tt, list(self.incumbent.values()))
+
+    def report(self, fraction: float) -> None:
+        """Tell the caller where the search is (the web app shows it)."""
+        if self.progress is None:
+            return
+        clients = self.clients_met()
+        self.progress(
+            {
+                "elapsed_s": round(self.elapsed(), 2),
+                "objective": self.objective,
+                "bound": None,
+                "phase": self.phase,
+                "fraction": min(1.0, fraction),
+                "continuity": (sum(map(len, clients.values())) / len(clients)) if clients else None,
+            }
+        )
+
+    # -- phase 2 ---------------------------------------------------------------------
+    def choose_pools(self, share: float) -> None:
+        """Pick each client's pool (skipped on small problems: everyone is a candidate)."""
+        self.phase = "pools"
+        self.report(0.0)
+        if self.small or not self.candidates:
+            return
+        visits = [self.problem.visit_by_id[vid] for vid in self.candidates]
+        result = choose_pools(
+            self.problem, self.tt, visits, self.candidates, self.budget(self.limit * share)
+        )
+        self.pools = result.pools
+        self.charge("pools", result.seconds)
+        log.info("pools %s in %.1fs", result.status, result.seconds)
+
+    # -- chunk inputs ------------------------------------------------------------------
+    def others(self, day: int) -> list[Assignment]:
+        return [a for vid, a in self.incumbent.items() if self.days[vid] != day]
+
+    def chunk_input(
+        self,
+        day: int,
+        wide: set[str],
+        free: bool = False,
+        exclude: set[tuple[str, str]] = frozenset(),
+    ) -> ChunkInput:
+        """The routing input of a day with every other day fixed at the incumbent."""
+        others = self.others(day)
+        elsewhere: dict[str, set[str]] = defaultdict(set)
+        minutes: dict[str, int] = defaultdict(int)
+        for a in others:
+            v = self.problem.visit_by_id[a.visit]
+            elsewhere[v.client] |= set(a.staff)
+            for sid in a.staff:
+                minutes[sid] += v.duration
+        left = {
+            s.id: s.max_minutes - minutes[s.id]
+            for s in self.problem.staff
+            if s.max_minutes is not None
+        }
+        visits = self.by_day[day]
+        cands = {
+            v.id: self.allowed(v, elsewhere[v.client], v.id in wide or self.small, exclude)
+            for v in visits
+        }
+        return ChunkInput(
+            visits,
+            cands,
+            {c: frozenset(s) for c, s in elsewhere.items()},
+            {c: frozenset(s) for c, s in self.pools.items()} if free else {},
+            left,
+            [self.incumbent[v.id] for v in visits if v.id in self.incumbent],
+        )
+
+    def allowed(
+        self, v: Visit, elsewhere: set[str], wide: bool, exclude: set[tuple[str, str]]
+    ) -> list[ShiftRef]:
+        """Pool staff, staff the client already meets, current and pinned staff; else all."""
+        refs = [
+            r
+            for r in self.candidates[v.id]
+            if (v.client, r.staff.id) not in exclude or any(p.staff == r.staff.id for p in v.pinned)
+        ]
+        if wide:
+            return refs
+        keep = self.pools.get(v.client, set()) | elsewhere | {p.staff for p in v.pinned}
+        if v.id in self.incumbent:
+            keep |= set(self.incumbent[v.id].staff)
+        if v.previous is not None:
+            keep |= set(v.previous.staff)
+        narrow = [r for r in refs if r.staff.id in keep]
+        return narrow if len({r.staff.id for r in narrow}) >= v.staff_required else refs
+
+    def route_day(
+        self, day: int, chunk: ChunkInput, seconds: float, phase: str
+    ) -> ChunkResult | None:
+        """Solve one day; the result is not yet accepted."""
+        result = solve_chunk(self.problem, self.tt, chunk, self.budget(seconds))
+        self.charge(phase, result.seconds if result else seconds)
+        return result
+
+    def install(self, day: int, result: ChunkResult) -> None:
+        for v in self.by_day[day]:
+            self.incumbent.pop(v.id, None)
+        for a in result.assignments:
+            self.incumbent[a.visit] = a
+
+    # -- phase 3 ---------------------------------------------------------------------------
+    def first_pass(self, share: float) -> None:
+        """Route the days in order: greedy dispatch, then CP-SAT from it as the hint."""
+        self.phase = "routing"
+        days = sorted(self.by_day)
+        for i, day in enumerate(days):
+            if self.stopped():
+                break
+            self.seed_day(day)
+            before = dict(self.incumbent)
+            chunk = self.chunk_input(day, self.missing(day), free=True)
+            result = self.route_day(day, chunk, self.limit * share / len(days), "routing")
+            if result is not None:
+                self.install(day, result)
+                self.accept(before)
+                if len(days) == 1 and self.small:
+                    self.proven = result.status == "OPTIMAL"
+            self.report(0.3 + 0.3 * (i + 1) / len(days))
+
+    def seed_day(self, day: int) -> None:
+        """Greedy routes for a day; pool staff are free faces, anyone else costs one."""
+        for v in self.by_day[day]:
+            self.incumbent.pop(v.id, None)
+        began = time.perf_counter()
+        chunk = self.chunk_input(day, {v.id for v in self.by_day[day]}, free=True)
+        for a in dispatch(self.problem, self.tt, chunk):
+            self.incumbent[a.visit] = a
+        self.charge("greedy", 0.0 if self.deterministic else time.perf_counter() - began)
+        self.objective = weighted(self.problem, self.counts())
+
+    def missing(self, day: int) -> set[str]:
+        return {v.id for v in self.by_day[day] if v.id not in self.incumbent}
+
+    def faces_now(self) -> dict[str, frozenset[str]]:
+        return {c: frozenset(s) for c, s in self.clients_met().items()}
+
+    def accept(self, before: dict[str, Assignment]) -> bool:
+        """Keep the incumbent if the plan improved (or tied), else restore ``before``."""
+        new = weighted(self.problem, self.counts())
+        if new <= self.objective:
+            improved = new < self.objective
+            self.objective = new
+            return improved
+        self.incumbent = before
+        return False
+
+    # -- results --------------------------------------------------------------------------
+    def clients_met(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = defaultdict(set)
+        for a in self.incumbent.values():
+            out[self.problem.visit_by_id[a.visit].client] |= set(a.staff)
+        return out
+
+    def met(self, client_id: str) -> set[str]:
+        return self.clients_met().get(client_id, set())
+
+    def minutes_left_total(self) -> dict[str, int]:
+        left = {s.id: s.max_minutes for s in self.problem.staff if s.max_minutes is not None}
+        for a in self.incumbent.values():
+            for sid in a.staff:
+                if sid in left:
+                    left[sid] -= self.problem.visit_by_id[a.visit].duration
+        return left
+
+    def final_assignments(self) -> list[Assignment]:
+        """The incumbent, each route re-checked; a route failing the check loses visits."""
+        for ref, stops in routes_of(self.problem, list(self.incumbent.values())).items():
+            while stops and not route_ok(self.tt, ref, stops):
+                log.error("route %s failed the final check; dropping %s", ref.key, stops[-1][0])
+                self.incumbent.pop(stops.pop()[0], None)
+        return sorted(self.incumbent.values(), key=lambda a: (a.start, a.visit))

@@ -1,0 +1,99 @@
+"""Tiny problems built in code for the solver tests (one day unless told)."""
+
+from __future__ import annotations
+
+from scheduling.solver.plan import Plan
+from scheduling.solver.problem import Problem, parse
+from scheduling.solver.solve import solve
+from scheduling.solver.validate import check_plan
+
+DAY = "2026-11-23"
+OFFICE = (58.4035, 15.5786)
+
+
+def at(hhmm: str, day: str = DAY) -> str:
+    return f"{day}T{hhmm}"
+
+
+def staff(
+    sid: str,
+    shifts=(("07:00", "15:00"),),
+    skills=(),
+    brk=None,
+    max_minutes=None,
+    home: str | None = "office",
+    day: str = DAY,
+) -> dict:
+    """A staff member; ``brk`` = (earliest, latest, minutes) for every shift."""
+    out = {"id": sid, "name": sid, "skills": list(skills), "shifts": []}
+    for a, b in shifts:
+        sh = {"start": at(a, day), "end": at(b, day)}
+        if brk:
+            sh["break"] = {
+                "earliest": at(brk[0], day),
+                "latest": at(brk[1], day),
+                "minutes": brk[2],
+            }
+        out["shifts"].append(sh)
+    if home:
+        out["home"] = home
+    if max_minutes is not None:
+        out["max_minutes"] = max_minutes
+    return out
+
+
+def client(cid: str, **extra) -> dict:
+    return {"id": cid, "location": f"{cid}-home", **extra}
+
+
+def visit(
+    vid: str, cid: str, earliest: str, latest: str, duration: int = 30, day: str = DAY, **extra
+) -> dict:
+    return {
+        "id": vid,
+        "client": cid,
+        "earliest_start": at(earliest, day),
+        "latest_start": at(latest, day),
+        "duration": duration,
+        **extra,
+    }
+
+
+def problem(staff_list, clients, visits, offsets=None, days: int = 1, **extra) -> Problem:
+    """Parse a problem; client homes sit ``offsets[cid]`` km east of the office (default 1)."""
+    offsets = offsets or {}
+    locations = [{"id": "office", "lat": OFFICE[0], "lon": OFFICE[1]}]
+    for c in clients:
+        km = offsets.get(c["id"], 1.0)
+        locations.append(
+            {"id": c["location"], "lat": OFFICE[0], "lon": OFFICE[1] + km / (111.32 * 0.5240)}
+        )
+    return parse(
+        {
+            "format": "teamplan-problem/1",
+            "name": "test",
+            "horizon": {"start": DAY, "days": days},
+            "locations": locations,
+            "staff": staff_list,
+            "clients": clients,
+            "visits": visits,
+            **extra,
+        }
+    )
+
+
+def assert_valid(p: Problem, plan: Plan) -> None:
+    """Every visit once, and no hard-rule violation by the independent validator."""
+    seen = [a.visit for a in plan.assignments] + [u.visit for u in plan.unassigned]
+    assert sorted(seen) == sorted(v.id for v in p.visits)
+    assert check_plan(p, plan) == []
+
+
+FAST = {"time_limit_s": 2, "workers": 1, "seed": 0, "deterministic": True}
+
+
+def solved(p: Problem, **kw) -> Plan:
+    """Solve quickly and repeatably, and check the plan is valid."""
+    plan = solve(p, **{**FAST, **kw})
+    assert_valid(p, plan)
+    return plan
