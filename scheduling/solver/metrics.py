@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .plan import Assignment, Plan
 from .problem import Problem, Shift
@@ -57,12 +58,36 @@ def routes(problem: Problem, plan: Plan) -> list[Route]:
     ]
 
 
+class Leg(NamedTuple):
+    """The stretch between two consecutive stops of a route (visit None: home)."""
+
+    before: str | None  # visit id, None for the shift's start at home
+    after: str | None  # visit id, None for the shift's end at home
+    gap_start: int  # end of the earlier stop
+    gap_end: int  # start of the later stop
+    travel: int  # minutes from the one place to the other
+
+
+def legs(problem: Problem, route: Route, travel: TravelTimes) -> list[Leg]:
+    """The legs of a route inside a shift, from home at its start to home at its end."""
+    home = problem.staff_by_id[route.staff].home
+    stops = [(None, home, route.shift.start, route.shift.start)]
+    for a in route.assignments:
+        v = problem.visit_by_id[a.visit]
+        stops.append((a.visit, problem.location_of(v), a.start, a.start + v.duration))
+    stops.append((None, home, route.shift.end, route.shift.end))
+    return [
+        Leg(x[0], y[0], x[3], y[2], travel.minutes(x[1], y[1]))
+        for x, y in zip(stops, stops[1:], strict=False)
+    ]
+
+
 def route_travel(problem: Problem, route: Route, travel: TravelTimes) -> int:
-    """Travel minutes of one route, home legs included when the route is inside a shift."""
+    """Travel minutes of one route; home legs only when the route is inside a shift."""
+    if route.shift is not None:
+        return sum(leg.travel for leg in legs(problem, route, travel))
     places = [problem.location_of(problem.visit_by_id[a.visit]) for a in route.assignments]
-    home = problem.staff_by_id[route.staff].home if route.shift is not None else None
-    stops = [home, *places, home]
-    return sum(travel.minutes(a, b) for a, b in zip(stops, stops[1:], strict=False))
+    return sum(travel.minutes(a, b) for a, b in zip(places, places[1:], strict=False))
 
 
 def travel_minutes(problem: Problem, plan: Plan, travel: TravelTimes | None = None) -> int:

@@ -181,11 +181,11 @@ def make_staff(rng: random.Random, n: int) -> tuple[StaffSpec, ...]:
 
 
 def _window(rng: random.Random, slot: str, duration: int, insulin: bool) -> tuple[str, str]:
-    """A start window inside ``slot``: tight (+-15-30 min) for insulin, 1-2 h otherwise."""
+    """A start window inside ``slot``: tight (+-25-30 min) for insulin, 1-2 h otherwise."""
     lo, hi = SLOTS[slot]
     hi -= duration
     if insulin:
-        half = rng.choice((15, 20, 25, 30))
+        half = rng.choice((25, 30))  # narrower ones left too many unplaceable
         centre = rng.randint(lo + half + 15, max(lo + half + 15, hi - half))
         return _hhmm(centre - half), _hhmm(min(hi, centre + half))
     width = min(hi - lo, rng.choice((60, 90, 120)))

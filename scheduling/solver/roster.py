@@ -16,8 +16,9 @@ from datetime import date, datetime, timedelta
 
 from .teamspec import NeedSpec, ShiftSpec, StaffSpec
 
-PEAK_LOAD = 0.65
-SKILLED_LOAD = 0.4  # tight-window delegated visits need more holders on shift
+PEAK_LOAD = 0.6
+SKILLED_LOAD = 0.3  # tight-window delegated visits need more holders on shift
+SUBSTITUTE_PENALTY = 0.25  # substitutes get shifts once regulars are this much fuller
 
 # Shift patterns: (start, end, break earliest, break latest, break minutes), minutes of the day.
 PATTERNS = {
@@ -87,11 +88,12 @@ def _allowed(st: _State, s: StaffSpec, day: int, pattern: str, tier: int) -> boo
 
 
 def _rank(st: _State, s: StaffSpec, day: int, pattern: str) -> tuple:
-    """Regular staff first, then those who like the pattern, then the least used this week."""
+    """The least used this week first (substitutes counted as a quarter more used), then
+    those who like the pattern."""
     pref = st.preference[s.id]
     match = pref == "any" or (pref == "evening") == (pattern == "evening")
     used = st.week_minutes.get((s.id, day // 7), 0) / s.contracted_minutes_week
-    return (s.substitute, not match, round(used, 2), st.order[s.id])
+    return (round(used + SUBSTITUTE_PENALTY * s.substitute, 1), not match, st.order[s.id])
 
 
 def _pick(st: _State, day: int, pattern: str, skills: frozenset[str]) -> StaffSpec | None:

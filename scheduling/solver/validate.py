@@ -129,27 +129,14 @@ def check_start_windows(problem: Problem, plan: Plan) -> list[Violation]:
     ]
 
 
-def _stops(problem: Problem, route: metrics.Route) -> list[tuple[str | None, int, int, str | None]]:
-    """(place, start, end, visit id) of a route inside a shift, with home at both ends."""
-    home = problem.staff_by_id[route.staff].home
-    shift = route.shift
-    inner = [
-        (
-            problem.location_of(problem.visit_by_id[a.visit]),
-            a.start,
-            a.start + problem.visit_by_id[a.visit].duration,
-            a.visit,
-        )
-        for a in route.assignments
-    ]
-    return [(home, shift.start, shift.start, None), *inner, (home, shift.end, shift.end, None)]
-
-
-def _legs(problem: Problem, route: metrics.Route, travel: TravelTimes):
-    """Consecutive stops of a shift route: (from, to, gap start, gap end, travel minutes)."""
-    stops = _stops(problem, route)
-    for a, b in zip(stops, stops[1:], strict=False):
-        yield a, b, a[2], b[1], travel.minutes(a[0], b[0])
+def _travel_violation(staff: str, leg: metrics.Leg) -> Violation:
+    code = "no_time_from_home" if leg.before is None else "no_travel_time"
+    code = "no_time_to_home" if leg.after is None else code
+    message = (
+        f"staff {staff} needs {leg.travel} min from {leg.before or 'home'} to "
+        f"{leg.after or 'home'}, has {leg.gap_end - leg.gap_start}"
+    )
+    return Violation(3, code, message, leg.after or leg.before, staff)
 
 
 def check_shifts_and_travel(problem: Problem, plan: Plan) -> list[Violation]:
@@ -169,33 +156,18 @@ def check_shifts_and_travel(problem: Problem, plan: Plan) -> list[Violation]:
                 for a in route.assignments
             ]
             continue
-        for a, b, gap_start, gap_end, minutes in _legs(problem, route, travel):
-            if gap_end - gap_start < minutes:
-                code = (
-                    "no_time_from_home"
-                    if a[3] is None
-                    else ("no_time_to_home" if b[3] is None else "no_travel_time")
-                )
-                out.append(
-                    Violation(
-                        3,
-                        code,
-                        f"staff {route.staff} needs {minutes} min from "
-                        f"{a[3] or 'home'} to {b[3] or 'home'}, has "
-                        f"{gap_end - gap_start}",
-                        b[3] or a[3],
-                        route.staff,
-                    )
-                )
+        for leg in metrics.legs(problem, route, travel):
+            if leg.gap_end - leg.gap_start < leg.travel:
+                out.append(_travel_violation(route.staff, leg))
     return out
 
 
 def _has_break(problem: Problem, route: metrics.Route, travel: TravelTimes) -> bool:
     """Some gap, less its travel, holds the break and overlaps its window by that much."""
     brk = route.shift.break_
-    for _a, _b, gap_start, gap_end, minutes in _legs(problem, route, travel):
-        overlap = min(gap_end, brk.latest) - max(gap_start, brk.earliest)
-        if gap_end - gap_start - minutes >= brk.minutes and overlap >= brk.minutes:
+    for leg in metrics.legs(problem, route, travel):
+        overlap = min(leg.gap_end, brk.latest) - max(leg.gap_start, brk.earliest)
+        if leg.gap_end - leg.gap_start - leg.travel >= brk.minutes and overlap >= brk.minutes:
             return True
     return False
 
