@@ -55,13 +55,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from clients.views import bp as clients_bp
+    from followup.api import bp as followup_api_bp
     from followup.views import bp as followup_bp
     from scheduling.board import bp as board_bp
     from teams.admin import bp as admin_bp
     from teams.auth import bp as auth_bp
     from teams.views import bp as teams_bp
 
-    for bp in (auth_bp, teams_bp, clients_bp, admin_bp, followup_bp, board_bp):
+    for bp in (auth_bp, teams_bp, clients_bp, admin_bp, followup_bp, followup_api_bp, board_bp):
         app.register_blueprint(bp)
 
 

@@ -1,9 +1,75 @@
-def test_evaluator_sees_evaluation_teams_without_client_data(world, auth, client, db):
-    world.team_a.is_pilot = True
-    world.team_b.is_comparison = True
+"""Follow-up pages: who sees what, the dashboards render figures, outcomes are recorded."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from audit import AuditEvent
+from followup import jobs
+from followup.models import MetricSnapshot, VisitOutcome
+from scheduling.models import Visit
+from tests.followup.conftest import START
+
+
+def test_evaluator_dashboard_shows_charts_without_names(pilot, auth, client, db):
+    made = jobs.snapshot_missing(today=START + timedelta(days=21))
     db.session.commit()
+    assert made == 2  # the weeks of 9 and 16 November (windows 2-15 and 9-22)
     auth.login("eval")
     page = client.get("/followup/").get_data(as_text=True)
     assert "Team A" in page and "Team B" in page
-    assert "Klient A" not in page and "Sara Staff A" not in page
-    assert "kommer i en senare version" in page  # no made-up figures
+    assert page.count("<svg") >= 5
+    for secret in ("Klient A", "Sara Staff A", "Lena Lead A", "Yngve", "Storgatan", "Vera"):
+        assert secret not in page
+
+
+def test_snapshots_are_kept_once_computed(pilot, db):
+    jobs.snapshot_missing(today=START + timedelta(days=21))
+    db.session.commit()
+    first = db.session.scalars(sa.select(MetricSnapshot)).all()
+    assert [s.week_start for s in first] == [START + timedelta(days=7), START + timedelta(days=14)]
+    assert first[0].data["continuity_planned"]["mean"] == 2
+    assert jobs.snapshot_missing(today=START + timedelta(days=21)) == 0
+
+
+def test_lead_dashboard_own_team_only(pilot, auth, client):
+    auth.login("lead-a")
+    page = client.get("/followup/team")
+    assert page.status_code == 200 and "<svg" in page.get_data(as_text=True)
+    assert client.get("/followup/").status_code == 403
+    auth.logout()
+    auth.login("staff-a")
+    assert client.get("/followup/team").status_code == 403
+    assert client.get(f"/followup/export?team={pilot.team_a.id}").status_code == 403
+
+
+def test_staff_records_outcome_of_own_visit(pilot, auth, client, db):
+    visit = db.session.scalar(
+        sa.select(Visit).where(Visit.client_id == pilot.client_a.id, Visit.kind == "morning")
+    )
+    auth.login("staff-a")
+    page = client.get(f"/followup/outcomes?day={visit.date}").get_data(as_text=True)
+    assert "Klient A" in page and 'value="done_by_other"' in page
+    r = client.post(f"/followup/outcomes/{visit.id}", data={"kind": "done_by_other",
+                    "done_by": pilot.sub.id})  # fmt: skip
+    assert r.status_code == 302
+    row = db.session.scalar(sa.select(VisitOutcome))
+    assert (row.kind, row.done_by_id, row.replaced_id) == ("done_by_other", pilot.sub.id,
+                                                           pilot.staff_a.id)  # fmt: skip
+    assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "visit.outcome"))
+    evening = db.session.scalar(
+        sa.select(Visit).where(Visit.client_id == pilot.client_a.id, Visit.kind == "evening")
+    )
+    assert client.post(f"/followup/outcomes/{evening.id}", data={"kind": "done"}).status_code == 403
+
+
+def test_lead_records_moved_visit_for_anyone(pilot, auth, client, db):
+    visit = db.session.scalar(sa.select(Visit).where(Visit.client_id == pilot.young.id))
+    auth.login("lead-a")
+    r = client.post(f"/followup/outcomes/{visit.id}", data={"kind": "moved", "time": "10:30"})
+    assert r.status_code == 302
+    row = db.session.scalar(sa.select(VisitOutcome))
+    assert row.kind == "moved" and row.moved_start.strftime("%H:%M") == "10:30"
+    auth.logout()
+    auth.login("lead-b")
+    assert client.post(f"/followup/outcomes/{visit.id}", data={"kind": "done"}).status_code == 404

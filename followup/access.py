@@ -1,0 +1,45 @@
+"""Who may see a team's follow-up figures: evaluators (any team), a lead (own team)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, request
+from flask_login import current_user
+
+from extensions import db
+from followup.records import BASES, Window
+from teams.models import Team
+
+MAX_DAYS = 366
+
+
+def team_for_followup(team_id: int | None) -> Team:
+    """The team if the user may see its figures (404 otherwise, hiding other teams)."""
+    team = db.session.get(Team, team_id) if team_id is not None else None
+    if team is None:
+        abort(404)
+    if current_user.role == "evaluator":
+        return team
+    if current_user.role == "lead" and current_user.team_id == team.id:
+        return team
+    abort(404)
+
+
+def window_from_args(default_start: date, default_days: int = 14) -> Window:
+    """start=YYYY-MM-DD and days=N from the query string (400 when malformed)."""
+    try:
+        start = date.fromisoformat(request.args.get("start") or default_start.isoformat())
+        days = int(request.args.get("days", default_days))
+    except ValueError:
+        abort(400)
+    if not 1 <= days <= MAX_DAYS:
+        abort(400)
+    return Window(start, days)
+
+
+def basis_from_args() -> str:
+    basis = request.args.get("basis", "performed")
+    if basis not in BASES:
+        abort(400)
+    return basis

@@ -1,0 +1,291 @@
+"""The evaluator export: pseudonymised tables plus a data dictionary, zipped (DOMAIN.md §7).
+
+No names, addresses, coordinates, ids or free text leave here: clients and staff get fresh
+random pseudonyms per export, ages are bands, dates are day numbers of the window, times are
+rounded to 15 minutes, staff carry only role and substitute flag, sick leave is per team and
+month with small cells suppressed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+
+from followup import continuity as cont
+from followup import service, sickleave, workload
+from followup.pseudonyms import age_band, pseudonyms, rounded_time
+from followup.records import Window
+from scheduling.models import Visit
+from teams.models import StaffMember
+
+EXPORT_VERSION = "teamplan-export/1"
+HSL_SKILLS = ("insulin", "medication", "wound", "stoma", "catheter")
+Table = tuple[list[str], list[list]]
+
+
+def pct(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.1f}"
+
+
+def num(value: float | None, digits: int = 2) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def build_tables(data: service.TeamData) -> dict[str, Table]:
+    """Every table of the export for one team and window."""
+    results = {b: service.continuity_for(data, b) for b in ("planned", "performed")}
+    client_names = pseudonyms([c.id for c in data.clients], "K")
+    staff_names = pseudonyms([s.id for s in data.staff], "P")
+    return {
+        "summary": summary_table(data, results),
+        "continuity_distribution": distribution_table(results),
+        "clients": clients_table(data, results, client_names),
+        "visits": visits_table(data, client_names, staff_names),
+        "staff": staff_table(data, staff_names),
+        "sick_leave": sick_leave_table(data),
+    }
+
+
+def summary_table(data: service.TeamData, results: dict) -> Table:
+    s = service.summary(data)
+    rows = []
+    for basis, r in results.items():
+        rows += [
+            [f"continuity_{basis}_mean", num(r.mean), "staff per client, 14 days"],
+            [f"continuity_{basis}_median", num(r.median, 1), "staff per client, 14 days"],
+            [f"continuity_{basis}_share_over_20_pct", pct(r.share_over_20), "%"],
+            [f"continuity_{basis}_eligible_clients", r.eligible_clients, "clients"],
+            [f"continuity_{basis}_all_clients_mean", num(r.all_clients_mean), "no filters"],
+        ]
+    fairness = workload.unsocial_hours(data.shifts, data.absences, data.window)
+    evenings = sorted(f["evenings"] for f in fairness.values()) or [0]
+    weekends = sorted(f["weekend_days"] for f in fairness.values()) or [0]
+    rows += [
+        ["contact_person_share_pct", pct(s["contact_share"]), "% of performed visits"],
+        ["substitute_share_pct", pct(s["substitute_share"]), "% of performed visit minutes"],
+        ["distinct_substitutes", s["distinct_substitutes"], "persons"],
+        ["punctuality_pct", pct(s["punctuality"]), "% started inside window"],
+        ["client_time_share_pct", pct(s["client_time_share"]), "% of work time"],
+        ["travel_share_pct", pct(s["travel_share"]), "% of work time"],
+        ["plan_changes_after_publishing", s["plan_changes"], "visits"],
+        ["visits", s["visits"], "visits"],
+        ["visits_performed", s["visits_performed"], "visits"],
+        ["evening_shifts_min_max", f"{evenings[0]}-{evenings[-1]}", "per person"],
+        ["weekend_days_min_max", f"{weekends[0]}-{weekends[-1]}", "per person"],
+    ]
+    for kind, n in sorted(s["outcomes"].items()):
+        rows.append([f"outcome_{kind}", n, "visits"])
+    for (y, m), clients in monthly(data).items():
+        rows.append([f"monthly_distinct_staff_mean_{y}-{m:02d}", num(clients), "Skönsmo variant"])
+    return ["metric", "value", "unit"], rows
+
+
+def monthly(data: service.TeamData) -> dict:
+    last = data.window.start + timedelta(days=data.window.days - 1)
+    out = {}
+    for y, m in service.months_between(data.window.start, last):
+        counts = cont.monthly_distinct_staff(data.visits, data.staff, y, m)
+        out[y, m] = cont.mean_or_none(n for n in counts.values() if n)
+    return out
+
+
+def distribution_table(results: dict) -> Table:
+    rows = [[b, n, k] for b, r in results.items() for n, k in r.distribution.items()]
+    return ["basis", "distinct_staff", "clients"], rows
+
+
+def clients_table(data: service.TeamData, results: dict, names: dict) -> Table:
+    planned, performed = results["planned"].per_client, results["performed"].per_client
+    rows = [
+        [
+            names[c.id],
+            age_band(c.birth_year, data.window.start.year),
+            "yes" if c.id in performed else "no",
+            planned.get(c.id, ""),
+            performed.get(c.id, ""),
+        ]
+        for c in sorted(data.clients, key=lambda c: names[c.id])
+    ]
+    header = ["client", "age_band", "eligible_performed", "staff_planned", "staff_performed"]
+    return header, rows
+
+
+def visits_table(data: service.TeamData, clients: dict, staff: dict) -> Table:
+    skills = service.pairs(
+        sa.select(Visit.id, Visit.skills).where(Visit.id.in_(v.id for v in data.visits))
+    )
+    rows = []
+    for v in sorted(data.visits, key=lambda v: (v.day, v.earliest, clients.get(v.client, ""))):
+        rows.append(
+            [
+                clients.get(v.client, "K?"),
+                (v.day - data.window.start).days + 1,
+                v.day.isoweekday(),
+                v.kind,
+                "yes" if set(skills.get(v.id) or ()) & set(HSL_SKILLS) else "no",
+                v.duration_min,
+                rounded_time(v.earliest),
+                rounded_time(v.start("planned")),
+                rounded_time(v.start("performed")) if v.performed() else "",
+                (v.outcome.kind if v.outcome else ("cancelled" if v.cancelled else "")),
+                " ".join(staff.get(s, "P?") for s in v.staff("planned")),
+                " ".join(staff.get(s, "P?") for s in v.staff("performed")),
+            ]
+        )
+    header = [
+        "client", "day", "weekday", "kind", "hsl_task", "duration_min", "window_start",
+        "planned_start", "performed_start", "outcome", "planned_staff", "performed_staff",
+    ]  # fmt: skip
+    return header, rows
+
+
+def staff_table(data: service.TeamData, names: dict) -> Table:
+    roles = service.pairs(
+        sa.select(StaffMember.id, StaffMember.profession).where(StaffMember.team_id == data.team.id)
+    )
+    rows = [
+        [names[s.id], roles.get(s.id, ""), "yes" if s.substitute else "no"]
+        for s in sorted(data.staff, key=lambda s: names[s.id])
+    ]
+    return ["staff", "role", "substitute"], rows
+
+
+def sick_leave_table(data: service.TeamData) -> Table:
+    last = data.window.start + timedelta(days=data.window.days - 1)
+    months = service.months_between(data.window.start, last)
+    rows = []
+    for m in service.sick_leave_months(data.team, months):
+        rows.append(
+            [
+                data.team.name,
+                f"{m.year}-{m.month:02d}",
+                "<5" if m.suppressed else m.persons,
+                "suppressed" if m.suppressed else num(m.ordinary_hours, 0),
+                "suppressed" if m.suppressed else num(m.sick_hours, 0),
+                "suppressed" if m.suppressed else pct(m.rate),
+                "suppressed" if m.suppressed else pct(m.long_share),
+                "suppressed" if m.suppressed else pct(m.short_rate),
+            ]
+        )
+    header = ["team", "month", "persons", "ordinary_hours", "sick_hours", "sick_rate_pct",
+              "long_spell_share_pct", "short_term_rate_pct"]  # fmt: skip
+    return header, rows
+
+
+def dictionary(data: service.TeamData, fmt: str) -> str:
+    """The data dictionary: definitions, window, filters, suppression, versions."""
+    w = data.window
+    last = w.start + timedelta(days=w.days - 1)
+    return DICTIONARY.format(
+        export=EXPORT_VERSION,
+        team=data.team.name,
+        start=w.start.isoformat(),
+        last=last.isoformat(),
+        days=w.days,
+        made=date.today().isoformat(),
+        fmt=fmt,
+        continuity=cont.CONTINUITY_DEFINITION,
+        monthly=cont.MONTHLY_DEFINITION,
+        filters=cont.FILTERS,
+        workload=workload.WORKLOAD_DEFINITION,
+        sick=sickleave.SICK_LEAVE_DEFINITION,
+        min_cell=sickleave.MIN_CELL,
+    )
+
+
+DICTIONARY = """Teamplan evaluator export - data dictionary
+Export format: {export}   File format: {fmt}   Made: {made}
+Team: {team}
+Window: {start} to {last} ({days} whole days); "day" 1 = {start}.
+
+PRIVACY (DOMAIN.md section 7)
+- Clients (K...) and staff (P...) carry random pseudonyms made for this export only; no key is kept.
+- No names, addresses, coordinates, phone numbers, ids or free text.
+- Ages as bands (<65, 65-79, 80+).
+- Times of day rounded to the nearest 15 minutes. Staff: role and substitute flag only.
+- Delegated health-care tasks only as hsl_task yes/no.
+- Sick leave only per team and month; a cell with fewer than {min_cell} persons is suppressed.
+
+DEFINITIONS
+continuity ({continuity}):
+  distinct staff a client met in a 14-day window; reported as mean (official) and median,
+  share of clients with more than 20, distribution, and the number of eligible clients.
+  Filters: {filters}.
+  "planned" counts the published plan in force for each day; "performed" applies what
+  staff recorded (cancelled and not done visits drop out; done by someone else counts the
+  other person; a visit without a record counts as performed as published).
+  all_clients_mean: the mean over every client with a visit, without any filter (the
+  solver's figure in PROBLEM-FORMAT.md); not comparable with the official figure.
+monthly_distinct_staff_mean ({monthly}): different staff per client per calendar month
+  (inside the window), same visit filters, every client with a visit counted.
+contact_person_share: share of performed visits with one of the client's contact persons.
+substitute_share: substitute minutes / all performed visit minutes, per staff place.
+punctuality: share of performed visits started inside their agreed start window.
+client_time_share, travel_share ({workload}): visit minutes and travel minutes between
+  consecutive visits (solver travel formula) / worked minutes (shifts less breaks, days
+  without absence).
+plan_changes_after_publishing: visits whose staff or start differ between the first and the
+  last published plan version that hold them.
+evening shifts: shifts ending after 19:00; weekend days: Saturdays and Sundays worked.
+sick leave ({sick}): sick hours / ordinary hours (contracted hours spread
+  over Monday-Friday); long_spell_share: share of sick hours in spells of 60 days or more;
+  short_term_rate: sick hours on days 1-14 of a spell / ordinary hours. No sex or age
+  breakdown (not stored).
+
+FILES
+summary: the window's figures. continuity_distribution: clients per distinct-staff count.
+clients: per pseudonymous client. visits: one row per visit. staff: pseudonym, role,
+substitute. sick_leave: per team and month.
+"""
+
+
+def csv_bytes(table: Table) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(table[0])
+    writer.writerows(table[1])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(tables: dict[str, Table], text: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "data_dictionary"
+    for line in text.splitlines():
+        sheet.append([line])
+    for name, (header, rows) in tables.items():
+        ws = book.create_sheet(name[:31])
+        ws.append(header)
+        for row in rows:
+            ws.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def build_zip(data: service.TeamData, fmt: str) -> bytes:
+    """The export zip: the dictionary plus the tables as CSV files or one XLSX workbook."""
+    tables = build_tables(data)
+    text = dictionary(data, fmt)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("data_dictionary.txt", text)
+        if fmt == "xlsx":
+            z.writestr("followup.xlsx", xlsx_bytes(tables, text))
+        else:
+            for name, table in tables.items():
+                z.writestr(f"{name}.csv", csv_bytes(table))
+    return buf.getvalue()
+
+
+def filename(data: service.TeamData, fmt: str) -> str:
+    return f"teamplan-followup-team{data.team.id}-{data.window.start.isoformat()}-{fmt}.zip"
+
+
+def export_window(team, start: date, days: int) -> service.TeamData:
+    return service.load_team(team, Window(start, days))

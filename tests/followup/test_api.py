@@ -1,0 +1,77 @@
+"""GET /api/followup/continuity: shape, figures and who may ask."""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from scheduling.models import Assignment, Plan, Visit
+from tests.followup.conftest import START
+
+URL = "/api/followup/continuity?team={team}&start=2026-11-02&days=14&basis={basis}"
+
+
+def test_continuity_api_shape_and_figures(pilot, auth, client):
+    auth.login("eval")
+    body = client.get(URL.format(team=pilot.team_a.id, basis="planned")).get_json()
+    assert set(body) >= {"mean", "median", "share_over_20", "eligible_clients",
+                         "all_clients_mean", "clients"}  # fmt: skip
+    # Klient A met Sara and Lena (the alarm does not count); Yngve is too young.
+    assert body["eligible_clients"] == 1 and body["mean"] == 2 and body["median"] == 2
+    assert body["share_over_20"] == 0
+    assert body["clients"] == [{"client": body["clients"][0]["client"], "distinct_staff": 2}]
+    assert body["clients"][0]["client"].startswith("K")
+    # All clients: Klient A 3 (with the substitute's alarm), Yngve 1.
+    assert body["all_clients_mean"] == 2.0
+    text = client.get(URL.format(team=pilot.team_a.id, basis="performed")).get_data(as_text=True)
+    assert "Klient" not in text and "Sara" not in text and "Storgatan" not in text
+
+
+def test_all_clients_mean_equals_recount_from_assignments(pilot, auth, client, db):
+    """Independent recount from the Assignment rows of the published plan (the plan API of
+    the scheduling package did not exist yet when this was written)."""
+    staff_per_client = defaultdict(set)
+    rows = db.session.execute(
+        Assignment.__table__.join(Visit.__table__, Visit.id == Assignment.visit_id)
+        .join(Plan.__table__, Plan.id == Assignment.plan_id)
+        .select()
+        .with_only_columns(Visit.client_id, Assignment.staff_id)
+        .where(
+            Plan.state == "published", Visit.date >= START, Visit.date < START + timedelta(days=14)
+        )  # fmt: skip
+    )
+    for client_id, staff_id in rows:
+        staff_per_client[client_id].add(staff_id)
+    expected = sum(len(s) for s in staff_per_client.values()) / len(staff_per_client)
+    auth.login("lead-a")
+    body = client.get(URL.format(team=pilot.team_a.id, basis="planned")).get_json()
+    assert body["all_clients_mean"] == expected
+
+
+def test_performed_basis_follows_recorded_outcomes(pilot, auth, client, db):
+    from followup import service
+
+    visits = db.session.scalars(
+        Visit.__table__.select().where(
+            Visit.client_id == pilot.client_a.id, Visit.kind == "morning"
+        )
+    ).all()
+    v = db.session.get(Visit, visits[0])
+    service.record_outcome(v, "done_by_other", None, done_by_id=pilot.sub.id)
+    db.session.commit()
+    auth.login("eval")
+    planned = client.get(URL.format(team=pilot.team_a.id, basis="planned")).get_json()
+    performed = client.get(URL.format(team=pilot.team_a.id, basis="performed")).get_json()
+    assert planned["mean"] == 2 and performed["mean"] == 3
+
+
+def test_continuity_api_access(pilot, auth, client):
+    url = URL.format(team=pilot.team_a.id, basis="planned")
+    auth.login("lead-b")
+    assert client.get(url).status_code == 404  # another team's lead
+    auth.logout()
+    auth.login("staff-a")
+    assert client.get(url).status_code == 403
+    auth.logout()
+    auth.login("lead-a")
+    assert client.get(url).status_code == 200
+    assert client.get(url.replace("planned", "guess")).status_code == 400
+    assert client.get(url.replace("2026-11-02", "yesterday")).status_code == 400

@@ -1,0 +1,88 @@
+"""The evaluator export: a zip with a data dictionary, and no name or address anywhere."""
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+
+from audit import AuditEvent
+from clients.models import Client
+from teams.models import StaffMember, Team
+
+URL = "/followup/export?team={team}&start=2026-11-02&days=14&format={fmt}"
+
+
+def secrets_in_db(db) -> set[str]:
+    """Every client and staff name and address stored (and the office address)."""
+    out = set()
+    for name, address in db.session.execute(sa.select(Client.name, Client.address)):
+        out |= {name, address}
+    for name, address in db.session.execute(sa.select(StaffMember.name, StaffMember.home_address)):
+        out |= {name, address}
+    out |= set(db.session.scalars(sa.select(Team.office_address)))
+    return {s for s in out if s and len(s) > 2}
+
+
+def texts_of(payload: bytes) -> dict[str, str]:
+    out = {}
+    with zipfile.ZipFile(io.BytesIO(payload)) as z:
+        for name in z.namelist():
+            raw = z.read(name)
+            if name.endswith(".xlsx"):
+                book = openpyxl.load_workbook(io.BytesIO(raw))
+                cells = [str(c) for ws in book for row in ws.iter_rows(values_only=True)
+                         for c in row if c is not None]  # fmt: skip
+                out[name] = "\n".join(cells)
+            else:
+                out[name] = raw.decode("utf-8-sig")
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_has_no_names_or_addresses(pilot, auth, client, db, fmt):
+    pilot.team_a.office_address = "Rydsvägen 100"
+    pilot.staff_a.home_address = "Hemgatan 3"
+    db.session.commit()
+    auth.login("eval")
+    r = client.get(URL.format(team=pilot.team_a.id, fmt=fmt))
+    assert r.status_code == 200 and r.mimetype == "application/zip"
+    files = texts_of(r.data)
+    assert "data_dictionary.txt" in files
+    if fmt == "csv":
+        assert {"summary.csv", "visits.csv", "clients.csv", "staff.csv", "sick_leave.csv"} <= set(
+            files
+        )
+    secrets = secrets_in_db(db)
+    assert "Klient A" in secrets and "Hemgatan 3" in secrets
+    for name, text in files.items():
+        for secret in secrets:
+            assert secret not in text, f"{secret!r} in {name}"
+    dictionary = files["data_dictionary.txt"]
+    for needle in ("teamplan-continuity/1", "2026-11-02", "suppressed", "15 minutes", "65"):
+        assert needle in dictionary
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "followup.export"))
+    assert event.details["format"] == fmt and event.team_id == pilot.team_a.id
+
+
+def test_export_rounds_times_and_bands_ages(pilot, auth, client):
+    auth.login("eval")
+    files = texts_of(client.get(URL.format(team=pilot.team_a.id, fmt="csv")).data)
+    assert "80+" in files["clients.csv"] and "<65" in files["clients.csv"]  # 1940 and 1970
+    visits = files["visits.csv"].splitlines()
+    header = visits[0].split(",")
+    assert header[:3] == ["client", "day", "weekday"]
+    starts = {row.split(",")[header.index("planned_start")] for row in visits[1:]}
+    assert all(s[-2:] in ("00", "15", "30", "45") for s in starts)
+    # Sick leave: team A has 4 staff, so the cell is suppressed.
+    assert "suppressed" in files["sick_leave.csv"]
+
+
+def test_export_access(pilot, auth, client):
+    auth.login("lead-b")
+    assert client.get(URL.format(team=pilot.team_a.id, fmt="csv")).status_code == 404
+    auth.logout()
+    auth.login("lead-a")
+    assert client.get(URL.format(team=pilot.team_a.id, fmt="csv")).status_code == 200
+    assert client.get(URL.format(team=pilot.team_a.id, fmt="pdf")).status_code == 400
