@@ -9,7 +9,7 @@ from config import Config, config_from_env
 from extensions import babel, csrf, db, login_manager, migrate
 
 # Endpoints anyone may reach without logging in; every other one needs a role (see access.roles).
-PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "auth.set_language"})
+PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "auth.set_language", "ical.feed"})
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
@@ -23,6 +23,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_error_handlers(app)
     register_template_helpers(app)
     register_commands(app)
+    start_scheduler(app)
     return app
 
 
@@ -57,12 +58,17 @@ def register_blueprints(app: Flask) -> None:
     from clients.views import bp as clients_bp
     from followup.api import bp as followup_api_bp
     from followup.views import bp as followup_bp
+    from scheduling.api import bp as scheduling_api_bp
     from scheduling.board import bp as board_bp
+    from scheduling.ical import bp as ical_bp
+    from scheduling.views import bp as scheduling_bp
     from teams.admin import bp as admin_bp
     from teams.auth import bp as auth_bp
     from teams.views import bp as teams_bp
 
     for bp in (auth_bp, teams_bp, clients_bp, admin_bp, followup_bp, followup_api_bp, board_bp):
+        app.register_blueprint(bp)
+    for bp in (scheduling_bp, scheduling_api_bp, ical_bp):
         app.register_blueprint(bp)
 
 
@@ -112,6 +118,13 @@ def register_template_helpers(app: Flask) -> None:
 
     ui.register(app)
     app.jinja_env.globals["get_locale"] = get_locale
+
+
+def start_scheduler(app: Flask) -> None:
+    """The deployment's one APScheduler, only when SCHEDULER_ENABLED (see scheduling/jobs.py)."""
+    from scheduling.jobs import start_scheduler as start
+
+    start(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -17,6 +17,7 @@ from extensions import db
 from scheduling.models import Assignment, Plan, Visit
 from scheduling.solver.generate import occurrences
 from teams.models import Team
+from timeutil import local_now, local_today
 
 NEED_CHANGED = "need_changed"
 EXPAND_AHEAD_DAYS = 28  # the job keeps the coming four weeks expanded
@@ -111,7 +112,7 @@ def expand_visits(
 
 def expand_upcoming(today: date | None = None) -> int:
     """The scheduler job's work: every team's needs expanded for the coming four weeks."""
-    today = today or date.today()
+    today = today or local_today()
     count = 0
     for team in db.session.scalars(sa.select(Team).order_by(Team.id)):
         count += len(expand_visits(team, today, EXPAND_AHEAD_DAYS))
@@ -148,7 +149,7 @@ def reexpand_need(need: CareNeed, now: datetime | None = None) -> dict[str, int]
     staff hold in a published plan is kept as it is unless the change makes it invalid;
     then it is cancelled with a note (cancel_reason) and a new visit is created in its place.
     Returns counts of updated, cancelled and created visits (flushed; the caller commits)."""
-    now = now or datetime.now()
+    now = now or local_now()
     db.session.flush()
     future = list(
         db.session.scalars(
@@ -186,7 +187,7 @@ def reexpand_need(need: CareNeed, now: datetime | None = None) -> dict[str, int]
 
 def cancel_need_visits(need: CareNeed, now: datetime | None = None) -> int:
     """Before a need is deleted: cancel its future visits that have not been performed."""
-    now = now or datetime.now()
+    now = now or local_now()
     visits = db.session.scalars(
         sa.select(Visit).where(
             Visit.care_need_id == need.id,

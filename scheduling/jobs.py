@@ -9,6 +9,7 @@ waits on the solver. Jobs take ids, not ORM objects, and commit once per unit of
 
 from __future__ import annotations
 
+import importlib
 import logging
 import multiprocessing
 import time
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 PROGRESS_EVERY_S = 1.0  # write progress (and look for a cancel) at most this often
 STALE_GRACE_S = 120  # a run silent this long past its time limit has died
+JOB_MODULES = ("followup.jobs",)  # each has register(scheduler, app)
 
 
 # -- the web side ------------------------------------------------------------------------
@@ -283,6 +285,8 @@ def make_scheduler(app: Flask, blocking: bool = False):
     now = datetime.now(ZoneInfo("Europe/Stockholm"))
     scheduler.add_job(expand_job, "cron", hour=2, args=[app], id="expand_visits", next_run_time=now)
     scheduler.add_job(housekeeping_job, "interval", minutes=1, args=[app], id="solver_housekeeping")
+    for module in JOB_MODULES:  # other packages add their timed jobs to the same scheduler
+        importlib.import_module(module).register(scheduler, app)
     return scheduler
 
 

@@ -19,6 +19,7 @@ from scheduling.models import Assignment, Plan, Visit
 from scheduling.plans import client_key, current_assignments, staff_key, visit_key
 from scheduling.solver.problem import DEFAULT_TRAVEL, DEFAULT_WEIGHTS, PROBLEM_FORMAT
 from teams.models import Shift, StaffMember, Team
+from timeutil import local_now
 
 HISTORY_WEEKS = 8
 # A re-plan after a sick call should move as few other visits as it can: one changed staff
@@ -183,7 +184,7 @@ def build_problem(
             previous.setdefault(a.visit_id, []).append(a)
     else:
         previous = current_assignments(team.id, start, end, state="published")
-    now = now or datetime.now()
+    now = now or local_now()
     visit_rows = []
     for v in visits:
         row = {

@@ -1,0 +1,106 @@
+"""The JSON API (session login): teams, problem and plan JSON, clients.
+
+Errors answer JSON too: 400 {"error": ...} for bad parameters, 403 for roles that may not
+see client data (evaluators, admins), 404 for another team's rows.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, jsonify, request
+from flask_login import current_user
+
+from clients.service import team_clients
+from extensions import db
+from scheduling.plans import client_key, latest_plan_for, plan_json
+from scheduling.problem_builder import build_problem
+from teams.access import TEAM_MEMBERS, own_team_or_404, roles
+from teams.models import Team
+from timeutil import local_today
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+MAX_DAYS = 28
+STATES = ("published", "draft")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class BadParameter(Exception):
+    pass
+
+
+@bp.errorhandler(BadParameter)
+def bad_parameter(error):
+    return jsonify(error=str(error)), 400
+
+
+@bp.errorhandler(403)
+def forbidden(error):
+    return jsonify(error="forbidden"), 403
+
+
+@bp.errorhandler(404)
+def not_found(error):
+    return jsonify(error="not found"), 404
+
+
+def _horizon(team: Team) -> tuple[date, int]:
+    """start (YYYY-MM-DD, default today) and days (1-28, default the team's horizon)."""
+    text = request.args.get("start", local_today().isoformat())
+    try:
+        if not DATE_RE.match(text):
+            raise ValueError
+        start = date.fromisoformat(text)
+    except ValueError:
+        raise BadParameter("start must be a date YYYY-MM-DD") from None
+    raw = request.args.get("days", str(team.horizon_days))
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_DAYS:
+        raise BadParameter(f"days must be a whole number from 1 to {MAX_DAYS}")
+    return start, int(raw)
+
+
+@bp.get("/teams")
+@roles("staff", "lead", "evaluator", "admin")
+def teams():
+    """The teams the user may see: their own, or all for evaluators and admins."""
+    query = sa.select(Team).order_by(Team.name)
+    if current_user.role in TEAM_MEMBERS:
+        query = query.where(Team.id == current_user.team_id)
+    return jsonify([{"id": t.id, "name": t.name} for t in db.session.scalars(query)])
+
+
+@bp.get("/teams/<int:team_id>/problem")
+@roles(*TEAM_MEMBERS)
+def problem(team_id: int):
+    team = own_team_or_404(team_id)
+    start, days = _horizon(team)
+    return jsonify(build_problem(team, start, days))
+
+
+@bp.get("/teams/<int:team_id>/plan")
+@roles(*TEAM_MEMBERS)
+def plan(team_id: int):
+    team = own_team_or_404(team_id)
+    start, days = _horizon(team)
+    state = request.args.get("state", "published")
+    if state not in STATES:
+        raise BadParameter("state must be published or draft")
+    version = latest_plan_for(team.id, start, days, state)
+    if version is None:
+        abort(404)
+    return jsonify(plan_json(version, build_problem(team, start, days)))
+
+
+@bp.get("/teams/<int:team_id>/clients")
+@roles(*TEAM_MEMBERS)
+def clients(team_id: int):
+    team = own_team_or_404(team_id)
+    return jsonify(
+        [
+            {"id": client_key(c.id), "name": c.name, "address": c.address}
+            for c in team_clients(team.id)
+        ]
+    )

@@ -1,0 +1,45 @@
+"""A sick call on the day: record the absence, then re-plan only the affected days.
+
+The re-plan starts from the published plan (`previous`, with a very high weight on
+changes, see problem_builder.REPLAN_CHANGE_WEIGHT); the sick member's shifts drop out
+because absences remove shifts; every other day is copied unchanged into the new draft.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from scheduling import jobs
+from scheduling.models import Plan, SolverRun
+from scheduling.plans import PlanError, covers, latest_plan
+from teams import service as team_service
+from teams.models import Absence, StaffMember, User
+
+
+def report_sick(
+    staff: StaffMember, day: date, user: User | None, end_date: date | None = None
+) -> Absence:
+    """Record a sick day (or days) for the member; an existing sick absence is reused."""
+    end_date = end_date or day
+    for absence in staff.absences:
+        if absence.kind == "sick" and absence.start_date <= day <= absence.end_date:
+            return absence
+    return team_service.add_absence(staff, "sick", day, end_date, user)
+
+
+def affected_days(plan: Plan, staff: StaffMember, day: date) -> tuple[date, int]:
+    """From `day` to the end of the member's absence, within the plan's horizon."""
+    last = plan.horizon_start + timedelta(days=plan.days - 1)
+    for absence in staff.absences:
+        if absence.start_date <= day <= absence.end_date:
+            last = min(last, absence.end_date)
+    return day, (last - day).days + 1
+
+
+def start_replan(staff: StaffMember, day: date, user: User | None, time_limit_s: int) -> SolverRun:
+    """Queue a re-plan of the affected days from the published plan (PlanError if none)."""
+    plan = latest_plan(staff.team_id, "published", day)
+    if plan is None or not covers(plan, day):
+        raise PlanError("no_published_plan")
+    start, days = affected_days(plan, staff, day)
+    return jobs.start_run(staff.team, start, days, user, time_limit_s, replan_from=plan)
