@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import metrics
 from .plan import Assignment, Plan
@@ -30,6 +30,7 @@ class Violation:
     message: str
     visit: str | None = None
     staff: str | None = None
+    data: dict = field(default_factory=dict, hash=False, compare=False)  # figures for the UI
 
 
 def _assigned(problem: Problem, plan: Plan) -> Iterator[tuple[Assignment, Visit]]:
@@ -136,7 +137,13 @@ def _travel_violation(staff: str, leg: metrics.Leg) -> Violation:
         f"staff {staff} needs {leg.travel} min from {leg.before or 'home'} to "
         f"{leg.after or 'home'}, has {leg.gap_end - leg.gap_start}"
     )
-    return Violation(3, code, message, leg.after or leg.before, staff)
+    data = {
+        "needs": leg.travel,
+        "has": leg.gap_end - leg.gap_start,
+        "from": leg.before,
+        "to": leg.after,
+    }
+    return Violation(3, code, message, leg.after or leg.before, staff, data)
 
 
 def check_shifts_and_travel(problem: Problem, plan: Plan) -> list[Violation]:
@@ -195,6 +202,11 @@ def check_breaks(problem: Problem, plan: Plan) -> list[Violation]:
                     f"{problem.to_text(brk.latest)}",
                     None,
                     route.staff,
+                    {
+                        "minutes": brk.minutes,
+                        "earliest": problem.to_text(brk.earliest),
+                        "latest": problem.to_text(brk.latest),
+                    },
                 )
             )
     return out
@@ -210,6 +222,7 @@ def check_max_minutes(problem: Problem, plan: Plan) -> list[Violation]:
             f"staff {s.id} has {minutes[s.id]} visit minutes, more than {s.max_minutes}",
             None,
             s.id,
+            {"minutes": minutes[s.id], "max_minutes": s.max_minutes},
         )
         for s in problem.staff
         if s.max_minutes is not None and minutes[s.id] > s.max_minutes
@@ -256,6 +269,11 @@ def check_max_distinct_staff(problem: Problem, plan: Plan) -> list[Violation]:
             7,
             "max_distinct_staff",
             f"client {c.id} is visited by {counts[c.id]} staff, more than {c.max_distinct_staff}",
+            data={
+                "client": c.id,
+                "count": counts[c.id],
+                "max_distinct_staff": c.max_distinct_staff,
+            },
         )
         for c in problem.clients
         if c.max_distinct_staff is not None and counts[c.id] > c.max_distinct_staff

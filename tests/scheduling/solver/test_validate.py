@@ -212,3 +212,21 @@ def test_score_counts_previous_staff_not_kept():
     data = copy.deepcopy(data)
     visit_of(data, "v3")["previous"] = {"staff": ["s2", "s1"]}
     assert score_plan(parse(data), make_plan(VALID))["counts"]["changed_from_previous"] == 1
+
+
+@pytest.mark.parametrize(
+    ("problem_edit", "plan_edit", "data"),
+    [
+        (None, {"v2": (("s1",), "08:34")}, {"needs": 5, "has": 4, "from": "v1", "to": "v2"}),
+        (
+            _break("s1", "08:00", "08:50", 30),
+            None,
+            {"minutes": 30, "earliest": t("08:00"), "latest": t("08:50")},
+        ),
+        (_max_minutes, None, {"minutes": 80, "max_minutes": 60}),
+        (_max_distinct(1), None, {"client": "cA", "count": 2, "max_distinct_staff": 1}),
+    ],
+)
+def test_violations_carry_their_figures(problem_edit, plan_edit, data):
+    (violation,) = run(problem_edit, plan_edit)
+    assert violation.data == data
