@@ -28,7 +28,7 @@ bp = Blueprint("followup", __name__, url_prefix="/followup")
 
 
 @bp.get("/")
-@roles("evaluator")
+@roles("evaluator", "admin")
 def index():
     """Pilot against comparison teams, before and after the pilot start (aggregates only)."""
     return render_template("followup/evaluator.html", **dashboards.evaluator_view())
