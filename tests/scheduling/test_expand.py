@@ -1,0 +1,101 @@
+"""Care needs -> visits: idempotent expansion; need changes re-expand only the future."""
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+
+from clients import service as client_service
+from clients.models import ClientAbsence
+from scheduling.expand import NEED_CHANGED, expand_upcoming, expand_visits, reexpand_need
+from scheduling.jobs import expand_job
+from tests import factories as f
+from tests.scheduling.planning_world import hand_plan, small_team, visits_of
+from timeutil import local_today
+
+START = date(2026, 11, 23)  # a Monday
+
+
+@pytest.fixture
+def w(db):
+    world = small_team(START)
+    db.session.commit()
+    return world
+
+
+def test_expansion_is_idempotent(w):
+    assert len(visits_of(w.team)) == 18
+    assert expand_visits(w.team, START, 3) == []
+    assert len(visits_of(w.team)) == 18
+
+
+def test_weekdays_interval_and_client_absence(db):
+    team = f.make_team("T")
+    client = f.make_client(team, active_from=START - timedelta(days=100))
+    f.make_need(client, "shower", weekdays="3", interval_weeks=2, valid_from=START)
+    client.absences.append(
+        ClientAbsence(kind="hospital", start_date=START + timedelta(days=28), end_date=None)
+    )
+    visits = expand_visits(team, START, 35)
+    assert [v.date for v in visits] == [START + timedelta(days=2), START + timedelta(days=16)]
+    assert visits[0].earliest_start == datetime(2026, 11, 25, 7, 0)
+
+
+def test_need_change_updates_unplanned_future_visits(w, db):
+    need = w.needs[0]
+    now = datetime(2026, 11, 24, 6, 0)
+    client_service.save_need(need, need.client, earliest=time(8), latest=time(10))
+    counts = reexpand_need(need, now=now)
+    db.session.commit()
+    by_day = {v.date: v for v in visits_of(w.team) if v.care_need_id == need.id}
+    assert by_day[START].earliest_start.hour == 7  # the past stays as it was
+    assert by_day[START + timedelta(days=1)].earliest_start.hour == 8
+    assert counts["cancelled"] == 0
+
+
+def test_published_visit_kept_unless_the_change_makes_it_invalid(w, db):
+    hand_plan(w)  # starts 07:30 in the morning window 07:00-09:00
+    db.session.commit()
+    need = w.needs[0]
+    now = datetime(2026, 11, 22, 12, 0)
+    need.latest = time(9, 30)  # 07:30 still fits: published visits are kept as they are
+    counts = reexpand_need(need, now=now)  # also expands the need's coming four weeks
+    assert counts["updated"] == 0 and counts["cancelled"] == 0
+    need.earliest = time(8)  # 07:30 no longer fits: cancel with a note, make a new visit
+    counts = reexpand_need(need, now=now)
+    db.session.commit()
+    assert counts["cancelled"] == 3 and counts["created"] == 3
+    visits = [v for v in visits_of(w.team) if v.care_need_id == need.id]
+    cancelled = [v for v in visits if v.cancelled]
+    assert {v.cancel_reason for v in cancelled} == {NEED_CHANGED}
+    fresh = [v for v in visits if not v.cancelled]
+    assert len([v for v in fresh if START <= v.date < START + timedelta(days=3)]) == 3
+    assert all(v.earliest_start.hour == 8 for v in fresh)
+
+
+def test_performed_visits_are_never_touched(w, db):
+    need = w.needs[0]
+    visit = next(v for v in visits_of(w.team) if v.care_need_id == need.id)
+    visit.outcome = "done"
+    need.weekdays = "7"
+    reexpand_need(need, now=datetime(2026, 11, 22, 12, 0))
+    db.session.commit()
+    assert not visit.cancelled and visit.outcome == "done"
+
+
+def test_deleting_a_need_cancels_its_future_visits(db):
+    w = small_team(local_today() + timedelta(days=1))
+    need = w.needs[1]
+    client_service.delete_need(need)
+    db.session.commit()
+    lunches = [v for v in visits_of(w.team) if v.kind == "lunch" and v.client_id == w.clients[0].id]
+    assert len(lunches) == 3 and all(v.cancelled for v in lunches)
+
+
+def test_the_job_expands_four_weeks(app, db):
+    team = f.make_team("T")
+    client = f.make_client(team, active_from=date.today() - timedelta(days=10))
+    f.make_need(client, "morning", valid_from=date.today() - timedelta(days=10))
+    db.session.commit()
+    expand_job(app)
+    assert len(visits_of(team)) == 28
+    assert expand_upcoming() == 0
