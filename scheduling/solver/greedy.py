@@ -58,8 +58,14 @@ def _break_after(tt: TravelTimes, ref: ShiftRef, end: int, loc: str) -> bool:
     )
 
 
-def dispatch(problem: Problem, tt: TravelTimes, chunk: ChunkInput) -> list[Assignment]:
-    """Append each visit, in order of earliest start, to the cheapest feasible routes."""
+def dispatch(
+    problem: Problem, tt: TravelTimes, chunk: ChunkInput, earliest_first: bool = False
+) -> list[Assignment]:
+    """Append each visit, in order of earliest start, to the cheapest feasible routes.
+
+    ``earliest_first`` ranks by start time instead (the travel-first rule), which keeps
+    staff free for later visits and so covers more on crowded days.
+    """
     routes = {
         r.key: _Route(r, r.shift.start, r.staff.home, False)
         for refs in chunk.candidates.values()
@@ -69,7 +75,7 @@ def dispatch(problem: Problem, tt: TravelTimes, chunk: ChunkInput) -> list[Assig
     left = dict(chunk.minutes_left)
     out = []
     for v in sorted(chunk.visits, key=lambda v: (start_domain(v)[0], start_domain(v)[1], v.id)):
-        best = _best(problem, tt, chunk, routes, met, left, v)
+        best = _best(problem, tt, chunk, routes, met, left, v, earliest_first)
         if best is None:
             continue
         start, chosen = best
@@ -78,7 +84,7 @@ def dispatch(problem: Problem, tt: TravelTimes, chunk: ChunkInput) -> list[Assig
     return out
 
 
-def _best(problem, tt, chunk, routes, met, left, v):
+def _best(problem, tt, chunk, routes, met, left, v, earliest_first=False):
     loc, client = problem.location_of(v), problem.client_by_id[v.client]
     w = problem.weights
     options = []
@@ -110,6 +116,8 @@ def _best(problem, tt, chunk, routes, met, left, v):
             )
             + sum(w["history_missing"] for s in staff if not client.history.get(s))
         )
+        if earliest_first:
+            cost = (start, cost)
         if best is None or cost < best[0]:
             best = (cost, start, [r.key for r, _ in combo])
     return None if best is None else best[1:]

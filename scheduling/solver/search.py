@@ -196,9 +196,10 @@ class Search:
         self.phase = "routing"
         days = sorted(self.by_day)
         for i, day in enumerate(days):
-            if self.stopped():
-                break
+            # Every day gets its greedy routes, even when time is up: always a full plan.
             self.seed_day(day)
+            if self.stopped():
+                continue
             before = dict(self.incumbent)
             chunk = self.chunk_input(day, self.missing(day), free=True)
             result = self.route_day(day, chunk, self.limit * share / len(days), "routing")
@@ -210,15 +211,22 @@ class Search:
             self.report(0.3 + 0.3 * (i + 1) / len(days))
 
     def seed_day(self, day: int) -> None:
-        """Greedy routes for a day; pool staff are free faces, anyone else costs one."""
-        for v in self.by_day[day]:
-            self.incumbent.pop(v.id, None)
+        """Greedy routes for a day: the faces-first and the earliest-first dispatch, the
+        better of the two (pool staff count as faces the client already has)."""
         began = time.perf_counter()
         chunk = self.chunk_input(day, {v.id for v in self.by_day[day]}, free=True)
-        for a in dispatch(self.problem, self.tt, chunk):
-            self.incumbent[a.visit] = a
+        best = None
+        for earliest_first in (False, True):
+            for v in self.by_day[day]:
+                self.incumbent.pop(v.id, None)
+            for a in dispatch(self.problem, self.tt, chunk, earliest_first):
+                self.incumbent[a.visit] = a
+            value = weighted(self.problem, self.counts())
+            if best is None or value < best[0]:
+                best = (value, dict(self.incumbent))
+        self.incumbent = best[1]
+        self.objective = best[0]
         self.charge("greedy", 0.0 if self.deterministic else time.perf_counter() - began)
-        self.objective = weighted(self.problem, self.counts())
 
     def missing(self, day: int) -> set[str]:
         return {v.id for v in self.by_day[day] if v.id not in self.incumbent}
