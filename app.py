@@ -64,9 +64,11 @@ def register_blueprints(app: Flask) -> None:
     from scheduling.views import bp as scheduling_bp
     from teams.admin import bp as admin_bp
     from teams.auth import bp as auth_bp
+    from teams.selfservice import bp as selfservice_bp
     from teams.views import bp as teams_bp
 
-    for bp in (auth_bp, teams_bp, clients_bp, admin_bp, followup_bp, followup_api_bp, board_bp):
+    for bp in (auth_bp, teams_bp, clients_bp, admin_bp, followup_bp, followup_api_bp, board_bp,
+               selfservice_bp):
         app.register_blueprint(bp)
     for bp in (scheduling_bp, scheduling_api_bp, ical_bp):
         app.register_blueprint(bp)

@@ -4,6 +4,7 @@ from audit import AuditEvent
 from clients.models import CareNeed, Client, ClientAbsence
 from scheduling.models import Assignment, Plan, Visit
 from teams.models import Absence, LoginAttempt, Shift, StaffMember, StaffSkill, Team, User
+from teams.wishes import Wish
 
 __all__ = [
     "Absence",
@@ -20,4 +21,5 @@ __all__ = [
     "Team",
     "User",
     "Visit",
+    "Wish",
 ]

@@ -185,3 +185,42 @@ def client_visits(plan: Plan, client: Client, start: date, end: date) -> list[tu
         v for v in boardplan.team_visits(client.team_id, start, end) if v.client_id == client.id
     ]
     return [(v, by_visit.get(v.id, [])) for v in visits]
+
+
+# ---------------------------------------------------------------------------------
+# Min vecka: one staff member's week
+
+
+@dataclass
+class StaffDay:
+    day: date
+    shifts: list
+    absence: object | None
+    cards: list[Card]
+    removed: list[Card]  # in the published plan, no longer in the draft
+    draft: bool  # the cards come from a draft newer than the published plan
+
+
+def staff_week(staff: StaffMember, monday: date) -> list[StaffDay]:
+    """Each day Monday to Sunday: shifts, absence, and visits from the newest plan version,
+    marked where a draft differs from the published plan."""
+    out = []
+    for offset in range(7):
+        day = monday + timedelta(days=offset)
+        nxt = day + timedelta(days=1)
+        plan = boardplan.current_plan(staff.team_id, day)
+        cards = cards_by_staff(plan, day, nxt).get(staff.id, []) if plan else []
+        published = boardplan.published_for(plan) if plan else None
+        removed = []
+        if published is not None and published.id != plan.id:
+            kept = {c.visit.id for c in cards}
+            removed = [
+                c
+                for c in cards_by_staff(published, day, nxt).get(staff.id, [])
+                if c.visit.id not in kept
+            ]
+        shifts = [s for s in staff.shifts if s.start.date() == day]
+        absence = next((a for a in staff.absences if a.start_date <= day <= a.end_date), None)
+        draft = plan is not None and plan.state == "draft"
+        out.append(StaffDay(day, shifts, absence, cards, removed, draft))
+    return out

@@ -24,6 +24,7 @@ TEAM_FIELDS = (
     "travel_minimum_minutes",
     "horizon_days",
     "publish_policy",
+    "edit_rule_policy",
     "is_pilot",
     "pilot_start",
     "is_comparison",

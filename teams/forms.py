@@ -25,7 +25,14 @@ from wtforms.validators import (
 )
 
 from formutil import options
-from teams.models import ABSENCE_KINDS, PROFESSIONS, PUBLISH_POLICIES, ROLES, SKILLS
+from teams.models import (
+    ABSENCE_KINDS,
+    EDIT_RULE_POLICIES,
+    PROFESSIONS,
+    PUBLISH_POLICIES,
+    ROLES,
+    SKILLS,
+)
 from timeutil import local_today
 from ui import LABELS
 
@@ -185,6 +192,9 @@ class TeamForm(FlaskForm):
         ],
     )
     publish_policy = SelectField(_l("Who may publish a plan"), choices=choices(PUBLISH_POLICIES))
+    edit_rule_policy = SelectField(
+        _l("A plan edit that breaks a rule"), choices=choices(EDIT_RULE_POLICIES), default="refuse"
+    )
     is_pilot = BooleanField(_l("Pilot team"))
     pilot_start = DateField(_l("Pilot start date"), validators=[Optional()])
     is_comparison = BooleanField(_l("Comparison team"))

@@ -15,6 +15,8 @@ from timeutil import utcnow
 ROLES = ("staff", "lead", "evaluator", "admin")
 TEAM_ROLES = ("staff", "lead")  # roles that belong to a team through a StaffMember
 PUBLISH_POLICIES = ("any_member", "lead")
+# A hand edit that breaks a hard rule: refused, or kept with a visible flag.
+EDIT_RULE_POLICIES = ("refuse", "flag")
 # Professions; follow-up leaves out home health-care staff (DOMAIN.md section 2).
 PROFESSIONS = ("underskoterska", "vardbitrade", "sjukskoterska", "arbetsterapeut", "fysioterapeut")
 HEALTH_CARE_PROFESSIONS = ("sjukskoterska", "arbetsterapeut", "fysioterapeut")
@@ -38,6 +40,9 @@ class Team(db.Model):
     travel_minimum_minutes: so.Mapped[int] = so.mapped_column(default=2, server_default="2")
     horizon_days: so.Mapped[int] = so.mapped_column(default=14)
     publish_policy: so.Mapped[str] = so.mapped_column(sa.String(20), default="any_member")
+    edit_rule_policy: so.Mapped[str] = so.mapped_column(
+        sa.String(20), default="refuse", server_default="refuse"
+    )
     is_pilot: so.Mapped[bool] = so.mapped_column(default=False)
     pilot_start: so.Mapped[date | None]
     is_comparison: so.Mapped[bool] = so.mapped_column(default=False)

@@ -76,7 +76,7 @@ def test_flag_policy_keeps_the_edit_and_flags_it(w, db):
     assert result.applied and result.flagged
     assert staff_on(plans(db)[-1], w.morning) == {w.bo.id}
     event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "plan.claim")).one()
-    assert event.details["conflicts"] == ["missing_skill"]
+    assert "missing_skill" in event.details["conflicts"]
 
 
 def test_stale_version_is_refused_before_anything_is_written(w, db):
