@@ -1,0 +1,160 @@
+"""Solver runs: a draft plan appears and validates; cancel and failure leave plans intact."""
+
+import os
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from scheduling import jobs
+from scheduling.models import Plan, SolverRun
+from scheduling.plans import plan_json
+from scheduling.solver import solve as solve_module
+from scheduling.solver.plan import Assignment
+from scheduling.solver.plan import Plan as SolverPlan
+from scheduling.solver.problem import parse
+from scheduling.solver.validate import check_plan
+from tests.scheduling.planning_world import hand_plan, small_team
+
+START = date(2026, 11, 23)
+
+
+@pytest.fixture
+def w(db):
+    world = small_team(START)
+    db.session.commit()
+    return world
+
+
+def queued(w, db, **kw) -> SolverRun:
+    run = jobs.start_run(w.team, START, 3, w.lead, time_limit_s=2, **kw)
+    db.session.commit()
+    return run
+
+
+def plan_count(db) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Plan.id)))
+
+
+def test_run_stores_a_valid_draft(w, db):
+    run = jobs.run_solver(queued(w, db).id, workers=1)
+    assert run.state == "done" and run.error_code is None
+    plan = run.plan
+    assert plan.state == "draft" and plan.version == 1
+    assert {a.source for a in plan.assignments} == {"solver"}
+    assert run.progress["continuity"] is not None and run.progress["fraction"] == 1.0
+    problem = parse(run.problem)
+    stored = plan_json(plan, run.problem)
+    assert stored["unassigned"] == []
+    from scheduling.solver.plan import parse_plan
+
+    assert check_plan(problem, parse_plan(stored, problem)) == []
+
+
+def test_one_run_at_a_time_per_team(w, db):
+    first = queued(w, db)
+    assert queued(w, db).id == first.id
+
+
+def test_cancel_while_running_stores_nothing(w, db, monkeypatch):
+    monkeypatch.setattr(jobs, "PROGRESS_EVERY_S", 0)
+    run = queued(w, db)
+
+    def fake_solve(problem, time_limit_s, workers, progress, should_stop):
+        db.session.execute(
+            sa.update(SolverRun).where(SolverRun.id == run.id).values(cancel_requested=True)
+        )
+        db.session.commit()
+        for _ in range(100):
+            progress({"elapsed_s": 0.1, "objective": 1, "continuity": 2.0})
+            if should_stop():
+                return SolverPlan(problem=problem.name, status="UNKNOWN", assignments=[],
+                                  unassigned=[])  # fmt: skip
+        raise AssertionError("should_stop never said stop")
+
+    monkeypatch.setattr(solve_module, "solve", fake_solve)
+    before = plan_count(db)
+    run = jobs.run_solver(run.id)
+    assert run.state == "cancelled" and run.plan_id is None
+    assert plan_count(db) == before
+
+
+def test_cancel_before_start(w, db):
+    run = queued(w, db)
+    jobs.cancel_run(run)
+    db.session.commit()
+    assert jobs.run_solver(run.id).state == "cancelled"
+    assert plan_count(db) == 0
+
+
+def test_crash_fails_the_run_and_keeps_the_published_plan(w, db, monkeypatch):
+    published = hand_plan(w)
+    db.session.commit()
+    kept = sorted((a.visit_id, a.staff_id) for a in published.assignments)
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(solve_module, "solve", crash)
+    run = jobs.run_solver(queued(w, db).id)
+    assert run.state == "failed" and run.error_code == "crashed"
+    assert plan_count(db) == 1
+    db.session.expire_all()
+    assert published.state == "published"
+    assert sorted((a.visit_id, a.staff_id) for a in published.assignments) == kept
+
+
+def test_an_invalid_plan_is_thrown_away(w, db, monkeypatch):
+    def bad(problem, **kwargs):
+        v = problem.visits[0]
+        wrong = [Assignment(visit=v.id, staff=(problem.staff[0].id,), start=v.latest_start + 60)]
+        return SolverPlan(problem=problem.name, status="FEASIBLE", assignments=wrong,
+                          unassigned=[])  # fmt: skip
+
+    monkeypatch.setattr(solve_module, "solve", bad)
+    run = jobs.run_solver(queued(w, db).id)
+    assert run.state == "failed" and run.error_code == "invalid_plan"
+    assert plan_count(db) == 0
+
+
+def test_stale_runs_are_marked_failed(w, db):
+    run = queued(w, db)
+    run.state = "running"
+    run.updated_at = run.updated_at.replace(year=2000)
+    db.session.commit()
+    assert jobs.expire_stale_runs() == 1
+    assert run.state == "failed" and run.error_code == "timeout"
+
+
+@pytest.fixture
+def file_app(tmp_path):
+    """An app on a database a second process can open (a file, or the PostgreSQL server)."""
+    from app import create_app
+    from config import TestConfig
+    from extensions import db
+
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'runs.db'}"
+    config = type("FileConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url})
+    app = create_app(config)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+
+
+def test_a_real_solver_process(file_app):
+    from extensions import db
+
+    w = small_team(START)
+    db.session.commit()
+    run = jobs.start_run(w.team, START, 3, None, time_limit_s=2)
+    db.session.commit()
+    process = jobs.launch(file_app, run.id)
+    process.join(timeout=60)
+    assert process.exitcode == 0
+    db.session.expire_all()
+    run = db.session.get(SolverRun, run.id)
+    assert run.state == "done", run.error_detail
+    assert run.plan.state == "draft" and run.plan.assignments
