@@ -29,6 +29,7 @@ def seed_demo_command(if_empty: bool) -> None:
 
     teams = demo.seed_demo(local_today(), generate_team)
     db.session.commit()
+    seed_followup_history(teams)
     for team in teams.values():
         click.echo(f"Loaded {team.name}: {len(team.staff)} staff.")
     click.echo("Accounts: demo-staff, demo-lead, demo-evaluator, demo-admin (password: demo).")
@@ -45,3 +46,14 @@ def create_user_command(username: str, role: str, password: str) -> None:
     service.save_user(None, password, username=username, role=role, active=True)
     db.session.commit()
     click.echo(f"Created {role} {username}.")
+
+
+def seed_followup_history(teams: dict) -> None:
+    """Past weeks of published plans and outcomes, and their weekly follow-up snapshots."""
+    import demo
+    from followup import jobs
+    from followup.demo_history import seed_history
+
+    seed_history(teams, local_today(), {"pilot": demo.PILOT, "comparison": demo.COMPARISON})
+    jobs.snapshot_missing(local_today())
+    db.session.commit()

@@ -1,0 +1,182 @@
+"""Demo history for the follow-up: past weeks of published plans and what happened.
+
+Each past fortnight of both demo teams is generated from the same team spec the demo uses
+(same staff and clients, that fortnight's self-scheduled shifts), planned by a dispatcher
+and published: travel-first for the comparison team and for the pilot team before its
+start, continuity-first for the pilot team after it. Outcomes and sick absences are drawn
+from a fixed seed, with less sick leave and fewer stand-ins in the pilot after its start.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from extensions import db
+from followup.models import VisitOutcome
+from scheduling.models import Assignment, Plan, Visit
+from scheduling.solver import baseline
+from scheduling.solver.generate import generate_team, team_to_problem
+from scheduling.solver.problem import parse
+from teams.models import Absence, Shift, StaffMember, Team
+from timeutil import utcnow
+
+FORTNIGHTS = 6  # 12 weeks of history
+PILOT_AFTER_FORTNIGHTS = 3  # the pilot started 6 weeks ago
+TIME = "%Y-%m-%dT%H:%M"
+
+
+def seed_history(teams: dict[str, Team], today: date, configs: dict[str, dict]) -> None:
+    """Past published plans, performed visits and sick leave for the demo teams (flushes)."""
+    first_monday = today - timedelta(days=today.weekday()) - timedelta(days=14 * FORTNIGHTS)
+    pilot_start = first_monday + timedelta(days=14 * (FORTNIGHTS - PILOT_AFTER_FORTNIGHTS))
+    for key, team in teams.items():
+        if team.is_pilot:
+            team.pilot_start = pilot_start
+        rng = random.Random(configs[key]["seed"] * 101)
+        staff = list(
+            db.session.scalars(
+                sa.select(StaffMember)
+                .where(StaffMember.team_id == team.id)
+                .order_by(StaffMember.id)
+            )
+        )
+        sick = add_sick_leave(team, staff, first_monday, today, pilot_start, rng)
+        for k in range(FORTNIGHTS):
+            start = first_monday + timedelta(days=14 * k)
+            piloting = team.is_pilot and start >= pilot_start
+            seed_fortnight(team, configs[key], staff, start, piloting, sick, rng)
+    db.session.flush()
+
+
+def add_sick_leave(team, staff, first, today, pilot_start, rng) -> dict:
+    """Short sick spells (and one long one), fewer in the pilot after its start."""
+    sick: dict[int, set[date]] = {}
+    for i, member in enumerate(staff):
+        day = first
+        while day < today:
+            rate = 0.025 if team.is_pilot and day >= pilot_start else 0.05
+            if rng.random() < rate:
+                length = rng.choice((1, 1, 2, 3, 5, 7))
+                end = min(day + timedelta(days=length - 1), today - timedelta(days=1))
+                member.absences.append(Absence(kind="sick", start_date=day, end_date=end))
+                sick.setdefault(member.id, set()).update(
+                    day + timedelta(days=d) for d in range((end - day).days + 1)
+                )
+                day = end + timedelta(days=3)
+            day += timedelta(days=7)
+        if i == 3 and not team.is_pilot:  # one long spell in the comparison team
+            end = today - timedelta(days=2)
+            start = end - timedelta(days=75)
+            member.absences.append(Absence(kind="sick", start_date=start, end_date=end))
+            sick.setdefault(member.id, set()).update(start + timedelta(days=d) for d in range(76))
+    return sick
+
+
+def seed_fortnight(team, cfg, staff, start, piloting, sick, rng) -> None:
+    """One published fortnight: shifts, visits, plan, assignments and outcomes."""
+    spec = generate_team(cfg["seed"], n_staff=cfg["n_staff"], n_clients=cfg["n_clients"],
+                         start=start, days=14)  # fmt: skip
+    problem_json = team_to_problem(spec)
+    problem = parse(problem_json)
+    plan = baseline.continuity_first(problem) if piloting else baseline.travel_first(problem)
+    staff_ids = {s.id: m.id for s, m in zip(spec.staff, staff, strict=True)}
+    clients = client_ids(team, spec)
+    for s, member in zip(spec.staff, staff, strict=True):
+        for sh in s.shifts:
+            db.session.add(Shift(staff_id=member.id, start=sh.start, end=sh.end,
+                                 break_earliest=sh.break_earliest, break_latest=sh.break_latest,
+                                 break_minutes=sh.break_minutes))  # fmt: skip
+    visits = {}
+    for v in problem_json["visits"]:
+        earliest = datetime.strptime(v["earliest_start"], TIME)
+        visits[v["id"]] = Visit(
+            team_id=team.id, client_id=clients[v["client"]], date=earliest.date(),
+            earliest_start=earliest, latest_start=datetime.strptime(v["latest_start"], TIME),
+            duration_min=v["duration"], staff_required=v["staff_required"],
+            skills=v["skills"], kind=v["kind"],
+        )  # fmt: skip
+    db.session.add_all(visits.values())
+    published = datetime.combine(start - timedelta(days=4), datetime.min.time())
+    version = next_version(team.id)
+    first = Plan(team_id=team.id, horizon_start=start, days=14, version=version,
+                 state="published", published_at=published, created_at=published)  # fmt: skip
+    second = Plan(team_id=team.id, horizon_start=start, days=14, version=version + 1,
+                  state="published", published_at=published + timedelta(days=5),
+                  created_at=published + timedelta(days=5))  # fmt: skip
+    db.session.add_all([first, second])
+    db.session.flush()
+    rows, outcomes = [], []
+    subs = [staff_ids[s.id] for s in spec.staff if s.substitute] or list(staff_ids.values())
+    regulars = [staff_ids[s.id] for s in spec.staff if not s.substitute]
+    stand_ins = regulars if piloting else subs  # the pilot team covers for its own
+    change_rate = 0.01 if piloting else 0.04
+    for a in plan.assignments:
+        visit = visits[a.visit]
+        at = datetime.strptime(problem.to_text(a.start), TIME)
+        later = at + timedelta(minutes=10)
+        moved = later <= visit.latest_start and rng.random() < change_rate
+        for sid in a.staff:
+            rows.append(
+                {"plan_id": first.id, "visit_id": visit.id, "staff_id": staff_ids[sid], "start": at}
+            )
+            rows.append({"plan_id": second.id, "visit_id": visit.id, "staff_id": staff_ids[sid],
+                         "start": later if moved else at})  # fmt: skip
+        outcome = draw_outcome(visit, [staff_ids[s] for s in a.staff], at, stand_ins, sick, rng)
+        if outcome is not None:
+            outcomes.append(outcome)
+            visit.outcome = outcome["kind"]
+    db.session.execute(sa.insert(Assignment), [r | {"source": "solver", "pinned": False,
+                       "created_at": utcnow(), "version": 1} for r in rows])  # fmt: skip
+    if outcomes:
+        db.session.execute(sa.insert(VisitOutcome), outcomes)
+    db.session.flush()
+
+
+def draw_outcome(visit, staff_ids, at, stand_ins, sick, rng) -> dict | None:
+    """What happened: sick staff replaced by a stand-in, a few cancellations and moves."""
+    base = {"visit_id": visit.id, "recorded_at": utcnow(), "done_by_id": None,
+            "replaced_id": None, "moved_start": None}  # fmt: skip
+    away = [s for s in staff_ids if visit.date in sick.get(s, ())]
+    if away:
+        pool = [s for s in stand_ins if s not in staff_ids and visit.date not in sick.get(s, ())]
+        return base | {
+            "kind": "done_by_other",
+            "done_by_id": rng.choice(pool or stand_ins),
+            "replaced_id": away[0],
+        }
+    roll = rng.random()
+    if roll < 0.02:
+        return base | {"kind": "cancelled"}
+    if roll < 0.025:
+        return base | {"kind": "not_done"}
+    if roll < 0.05:
+        return base | {
+            "kind": "done_by_other",
+            "done_by_id": rng.choice([s for s in stand_ins if s not in staff_ids] or stand_ins),
+            "replaced_id": staff_ids[0],
+        }
+    if roll < 0.09:
+        return base | {
+            "kind": "moved",
+            "moved_start": at + timedelta(minutes=rng.choice((-30, 20, 45))),
+        }
+    return None
+
+
+def client_ids(team: Team, spec) -> dict[str, int]:
+    """Spec client id -> database id (the demo stores clients in spec order)."""
+    from clients.models import Client
+
+    rows = db.session.scalars(
+        sa.select(Client.id).where(Client.team_id == team.id).order_by(Client.id)
+    )
+    return {c.id: cid for c, cid in zip(spec.clients, rows, strict=True)}
+
+
+def next_version(team_id: int) -> int:
+    return (
+        db.session.scalar(sa.select(sa.func.max(Plan.version)).where(Plan.team_id == team_id)) or 0
+    ) + 1
