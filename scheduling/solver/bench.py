@@ -31,6 +31,15 @@ QUICK = (3, 8)
 MAIN_LIMIT_S, SCALING_LIMIT_S, QUICK_LIMIT_S = 60.0, 30.0, 10.0
 
 
+NOTES = (
+    "Continuity = mean distinct staff per client over clients with an assigned visit; LB = the "
+    "per-client floor (lowerbound.py); ratio to LB = continuity / LB mean. Baseline = "
+    "travel-first dispatcher, greedy = continuity-first dispatcher (baseline.py), both run on "
+    "the same instance. Continuity and travel of plans with different coverage are not "
+    "comparable on their own: read them with the coverage column."
+)
+
+
 @dataclass
 class Row:
     """One benchmark line."""
@@ -176,6 +185,7 @@ def run(
         part = [r for r in rows if r.table == table]
         print(f"\n### {table} (seed {SEED}, time limit {part[0].time_limit_s:g} s per instance)\n")
         print(markdown(part))
+    print(f"\n{NOTES}")
     if out_dir:
         write(rows, out_dir)
     return 0 if all(r.valid for r in rows) else 1
