@@ -1,0 +1,142 @@
+"""Plan pages: propose (run in this request for tests), progress, publish policy, diff,
+sick call."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from audit import AuditEvent
+from scheduling import plans
+from scheduling.models import Plan, SolverRun
+from tests.scheduling.planning_world import hand_plan, small_team
+from timeutil import local_today
+
+
+@pytest.fixture
+def w(app, db):
+    app.config["SOLVER_LAUNCH"] = "inline"
+    app.config["SOLVER_TIME_LIMIT_S"] = 2
+    small = small_team(local_today())
+    db.session.commit()
+    return small
+
+
+def test_any_member_proposes_a_plan(w, client, auth, db):
+    auth.login("staff-liten")
+    assert client.get(f"/teams/{w.team.id}/plans").status_code == 200
+    start = local_today().isoformat()
+    response = client.post(f"/teams/{w.team.id}/plans/propose", data={"start": start, "days": 3})
+    run = db.session.scalar(sa.select(SolverRun))
+    assert response.headers["Location"].endswith(f"/runs/{run.id}")
+    assert run.state == "done" and run.plan.state == "draft"
+    assert client.get(f"/runs/{run.id}").status_code == 200
+    progress = client.get(f"/runs/{run.id}/progress").json
+    assert progress["state"] == "done" and progress["fraction"] == 1.0
+    assert progress["plan_url"].endswith(f"/plans/{run.plan_id}")
+    assert client.get(f"/plans/{run.plan_id}").status_code == 200
+
+
+def test_bad_proposal_form_changes_nothing(w, client, auth, db):
+    auth.login("staff-liten")
+    client.post(f"/teams/{w.team.id}/plans/propose", data={"start": "x", "days": 99})
+    assert db.session.scalar(sa.select(sa.func.count(SolverRun.id))) == 0
+
+
+def test_cancel_a_queued_run(w, app, client, auth, db):
+    app.config["SOLVER_LAUNCH"] = "none"
+    auth.login("staff-liten")
+    client.post(
+        f"/teams/{w.team.id}/plans/propose", data={"start": local_today().isoformat(), "days": 3}
+    )
+    run = db.session.scalar(sa.select(SolverRun))
+    assert run.state == "queued"
+    client.post(f"/runs/{run.id}/cancel")
+    db.session.refresh(run)
+    assert run.state == "cancelled"
+    assert client.get(f"/runs/{run.id}/progress").json["state"] == "cancelled"
+
+
+@pytest.mark.parametrize("policy, user, published", [
+    ("any_member", "staff-liten", True),
+    ("lead", "staff-liten", False),
+    ("lead", "lead-liten", True),
+])  # fmt: skip
+def test_publish_follows_the_team_policy(w, client, auth, db, policy, user, published):
+    w.team.publish_policy = policy
+    draft = hand_plan(w, state="draft")
+    db.session.commit()
+    auth.login(user)
+    client.post(f"/plans/{draft.id}/publish")
+    db.session.refresh(draft)
+    assert (draft.state == "published") is published
+    events = db.session.scalars(sa.select(AuditEvent.action)).all()
+    assert ("plan.publish" in events) is published
+
+
+def test_other_team_and_evaluator_cannot_see_plans(w, world, client, auth, db):
+    draft = hand_plan(w, state="draft")
+    db.session.commit()
+    auth.login("lead-a")
+    assert client.get(f"/plans/{draft.id}").status_code == 404
+    assert client.post(f"/plans/{draft.id}/publish").status_code == 404
+    auth.logout()
+    auth.login("eval")
+    assert client.get(f"/plans/{draft.id}").status_code == 403
+
+
+def test_new_draft_and_diff_show_changes_to_my_week(w, client, auth, db):
+    published = hand_plan(w)
+    draft = plans.new_draft_from(published)
+    moved = next(a for a in draft.assignments if a.staff_id == w.staff[1].id)
+    moved.start += timedelta(minutes=15)
+    gone = next(a for a in draft.assignments if a.staff_id == w.staff[2].id)
+    gone.staff_id = w.staff[1].id
+    db.session.commit()
+    changes = {c.staff.id: c for c in plans.diff_plans(published, draft)}
+    assert len(changes[w.staff[1].id].moved) == 1 and len(changes[w.staff[1].id].added) == 1
+    assert len(changes[w.staff[2].id].removed) == 1 and w.staff[0].id not in changes
+    auth.login("staff-liten")  # staff[1]
+    page = client.get(f"/plans/{draft.id}/diff").get_data(as_text=True)
+    assert "Ändringar i min vecka" in page and "Flyttat" in page
+
+
+def test_sick_call_replans_only_the_affected_days(w, client, auth, db):
+    published = hand_plan(w)
+    db.session.commit()
+    today = local_today()
+    sick = w.staff[2]
+    auth.login("lead-liten")
+    response = client.post(
+        f"/teams/{w.team.id}/sick-call", data={"staff_id": sick.id, "day": today.isoformat()}
+    )
+    assert response.status_code == 302
+    run = db.session.scalar(sa.select(SolverRun))
+    assert run.mode == "replan" and run.days == 1 and run.state == "done", run.error_detail
+    draft = run.plan
+    assert draft.state == "draft" and draft.based_on_id == published.id
+    assert [a.kind for a in sick.absences] == ["sick"]
+    replanned = {plans.key_id(v["id"]) for v in run.problem["visits"] if "pinned" not in v}
+    assert all(a.staff_id != sick.id for a in draft.assignments if a.visit_id in replanned)
+    assert {plans.key_id(v["id"]) for v in run.problem["visits"]} <= {
+        a.visit_id for a in draft.assignments
+    }
+    later = lambda plan: sorted(  # noqa: E731
+        (a.visit_id, a.staff_id, a.start) for a in plan.assignments if a.start.date() > today
+    )
+    assert later(draft) == later(published)  # other days kept unchanged
+
+
+def test_sick_call_without_published_plan_still_records_the_absence(w, client, auth, db):
+    auth.login("lead-liten")
+    client.post(
+        f"/teams/{w.team.id}/sick-call",
+        data={"staff_id": w.staff[2].id, "day": local_today().isoformat()},
+    )
+    assert [a.kind for a in w.staff[2].absences] == ["sick"]
+    assert db.session.scalar(sa.select(sa.func.count(Plan.id))) == 0
+
+
+def test_sick_call_is_for_the_lead(w, client, auth):
+    auth.login("staff-liten")
+    assert client.get(f"/teams/{w.team.id}/sick-call").status_code == 403
