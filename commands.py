@@ -1,4 +1,4 @@
-"""Flask CLI commands: flask seed-demo, flask create-user."""
+"""Flask CLI commands: flask seed-demo, flask create-user, flask scheduler."""
 
 import click
 from flask import Flask, current_app
@@ -10,6 +10,7 @@ from timeutil import local_today
 def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(scheduler_command)
 
 
 @click.command("seed-demo")
@@ -32,6 +33,7 @@ def seed_demo_command(if_empty: bool) -> None:
     seed_followup_history(teams)
     for team in teams.values():
         click.echo(f"Loaded {team.name}: {len(team.staff)} staff.")
+    seed_published_plan(teams["pilot"])
     click.echo("Accounts: demo-staff, demo-lead, demo-evaluator, demo-admin (password: demo).")
 
 
@@ -57,3 +59,36 @@ def seed_followup_history(teams: dict) -> None:
     seed_history(teams, local_today(), {"pilot": demo.PILOT, "comparison": demo.COMPARISON})
     jobs.snapshot_missing(local_today())
     db.session.commit()
+
+def seed_published_plan(team) -> None:
+    """Visits for the coming four weeks, and a solver-made published plan for 14 days."""
+    from scheduling import expand, jobs
+
+    expand.expand_upcoming(local_today())
+    db.session.commit()
+    seconds = current_app.config.get("DEMO_SOLVER_TIME_LIMIT_S", 2 if current_app.testing else 30)
+    click.echo(f"Planning the next 14 days of {team.name} ({seconds} s) ...")
+
+    def echo(event: dict) -> None:
+        if event.get("continuity") is not None:
+            click.echo(
+                f"  {event.get('elapsed_s', 0):5.1f} s  continuity {event['continuity']:.2f}"
+            )
+
+    plan = jobs.solve_and_publish(team, local_today(), 14, seconds, echo=echo)
+    if plan is None:
+        click.echo("No plan was published (see the solver run).")
+    else:
+        click.echo(f"Published plan version {plan.version}: {len(plan.assignments)} assignments.")
+
+
+@click.command("scheduler")
+def scheduler_command() -> None:
+    """Run the APScheduler jobs in this process (one per deployment; web workers run none)."""
+    from scheduling.jobs import make_scheduler
+
+    running = current_app.extensions.pop("scheduler", None)
+    if running is not None:  # SCHEDULER_ENABLED started one in create_app: use only this one
+        running.shutdown(wait=False)
+    click.echo("Scheduler running; stop with Ctrl-C.")
+    make_scheduler(current_app._get_current_object(), blocking=True).start()

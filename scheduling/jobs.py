@@ -13,6 +13,7 @@ import importlib
 import logging
 import multiprocessing
 import time
+from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -132,12 +133,15 @@ def child_main(run_id: int, database_uri: str, workers: int | None = None) -> No
         db.engine.dispose()
 
 
-def run_solver(run_id: int, workers: int | None = None) -> SolverRun:
+def run_solver(
+    run_id: int, workers: int | None = None, echo: Callable[[dict], None] | None = None
+) -> SolverRun:
     """Solve a run's problem, validate the plan and store it as a draft version.
 
     Every outcome is written to the run: done (with plan_id), cancelled, or failed with an
     error code (invalid_problem, invalid_plan, crashed). Existing plans are never touched
-    unless a valid new draft is stored. Commits (it is a job)."""
+    unless a valid new draft is stored. `echo` also gets the solver's progress events (CLI).
+    Commits (it is a job)."""
     from scheduling.solver.plan import to_json
     from scheduling.solver.problem import ProblemError, parse
     from scheduling.solver.solve import solve
@@ -152,7 +156,7 @@ def run_solver(run_id: int, workers: int | None = None) -> SolverRun:
         problem = parse(run.problem)
     except ProblemError as exc:
         return _fail_commit(run, "invalid_problem", str(exc))
-    reporter = _Reporter(run)
+    reporter = _Reporter(run, echo)
     try:
         solved = solve(
             problem,
@@ -200,13 +204,15 @@ class _Reporter:
     """The solver's progress and should_stop callbacks, writing to the run row at most once
     a second (each write is its own small commit, so the polling page sees it)."""
 
-    def __init__(self, run: SolverRun):
-        self.run_id = run.id
+    def __init__(self, run: SolverRun, echo: Callable[[dict], None] | None = None):
+        self.run_id, self.echo = run.id, echo
         self.last = 0.0
         self.stop = False
         self.best: float | None = None
 
     def progress(self, event: dict) -> None:
+        if self.echo is not None:
+            self.echo(event)
         continuity = event.get("continuity")
         if continuity is not None and (self.best is None or continuity < self.best):
             self.best = continuity
@@ -253,6 +259,20 @@ def _fail_commit(run: SolverRun, code: str, detail: str) -> SolverRun:
     _fail(run, code, detail)
     db.session.commit()
     return run
+
+
+def solve_and_publish(
+    team: Team, start: date, days: int, time_limit_s: int, echo=None
+) -> Plan | None:
+    """Solve in this process and publish the result (flask seed-demo). Commits."""
+    run = start_run(team, start, days, None, time_limit_s)
+    db.session.commit()
+    run = run_solver(run.id, echo=echo)
+    if run.state != "done":
+        return None
+    plan = plans.publish_plan(run.plan, None)
+    db.session.commit()
+    return plan
 
 
 # -- APScheduler -------------------------------------------------------------------------------
