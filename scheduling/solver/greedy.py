@@ -59,12 +59,13 @@ def _break_after(tt: TravelTimes, ref: ShiftRef, end: int, loc: str) -> bool:
 
 
 def dispatch(
-    problem: Problem, tt: TravelTimes, chunk: ChunkInput, earliest_first: bool = False
+    problem: Problem, tt: TravelTimes, chunk: ChunkInput, slack: int | None = None
 ) -> list[Assignment]:
     """Append each visit, in order of earliest start, to the cheapest feasible routes.
 
-    ``earliest_first`` ranks by start time instead (the travel-first rule), which keeps
-    staff free for later visits and so covers more on crowded days.
+    ``slack`` limits the choice to options starting at most that many minutes after the
+    earliest possible start (0 is the travel-first rule): it keeps staff free for later
+    visits, so covers more on crowded days, at some cost in faces.
     """
     routes = {
         r.key: _Route(r, r.shift.start, r.staff.home, False)
@@ -75,7 +76,7 @@ def dispatch(
     left = dict(chunk.minutes_left)
     out = []
     for v in sorted(chunk.visits, key=lambda v: (start_domain(v)[0], start_domain(v)[1], v.id)):
-        best = _best(problem, tt, chunk, routes, met, left, v, earliest_first)
+        best = _best(problem, tt, chunk, routes, met, left, v, slack)
         if best is None:
             continue
         start, chosen = best
@@ -84,9 +85,10 @@ def dispatch(
     return out
 
 
-def _best(problem, tt, chunk, routes, met, left, v, earliest_first=False):
-    loc, client = problem.location_of(v), problem.client_by_id[v.client]
-    w = problem.weights
+def _best(problem, tt, chunk, routes, met, left, v, slack=None):
+    """(start, shift keys) of the chosen option: cheapest among those starting within
+    ``slack`` minutes of the earliest possible start (None: cheapest of all)."""
+    loc = problem.location_of(v)
     options = []
     for ref in chunk.candidates[v.id]:
         if left.get(ref.staff.id, v.duration) < v.duration:
@@ -94,33 +96,42 @@ def _best(problem, tt, chunk, routes, met, left, v, earliest_first=False):
         t = _earliest(tt, routes[ref.key], v, loc)
         if t is not None:
             options.append((ref, t))
-    pinned = {p.staff for p in v.pinned}
-    best = None
-    for combo in combinations(options, v.staff_required):
-        staff = {ref.staff.id for ref, _ in combo}
-        if len(staff) < v.staff_required or not pinned <= staff:
-            continue
-        start = max(t for _, t in combo)
-        if any(_earliest_at(tt, routes[ref.key], v, loc, start) is None for ref, _ in combo):
-            continue
-        faces = met.get(v.client, set()) | chunk.free_staff.get(v.client, frozenset())
-        new = [s for s in staff if s not in faces]
-        cap = client.max_distinct_staff
-        if cap is not None and len(met.get(v.client, set()) | staff) > cap:
-            continue
-        cost = (
-            w["distinct_staff"] * len(new)
-            + sum(
-                w["travel_minute"] * tt.minutes(routes[r.key].at, loc) + (start - t) // 10
-                for r, t in combo
-            )
-            + sum(w["history_missing"] for s in staff if not client.history.get(s))
+    found = [
+        opt
+        for combo in combinations(options, v.staff_required)
+        if (opt := _option(problem, tt, chunk, routes, met, v, loc, combo)) is not None
+    ]
+    if not found:
+        return None
+    if slack is not None:
+        soonest = min(start for start, _, _ in found)
+        found = [f for f in found if f[0] <= soonest + slack]
+    start, _, keys = min(found, key=lambda f: (f[1], f[0]))
+    return start, keys
+
+
+def _option(problem, tt, chunk, routes, met, v, loc, combo):
+    """(start, cost, shift keys) of giving v to the staff of ``combo``, or None."""
+    client, w = problem.client_by_id[v.client], problem.weights
+    staff = {ref.staff.id for ref, _ in combo}
+    if len(staff) < v.staff_required or not {p.staff for p in v.pinned} <= staff:
+        return None
+    start = max(t for _, t in combo)
+    if any(_earliest_at(tt, routes[ref.key], v, loc, start) is None for ref, _ in combo):
+        return None
+    cap = client.max_distinct_staff
+    if cap is not None and len(met.get(v.client, set()) | staff) > cap:
+        return None
+    faces = met.get(v.client, set()) | chunk.free_staff.get(v.client, frozenset())
+    cost = (
+        w["distinct_staff"] * len(staff - faces)
+        + sum(
+            w["travel_minute"] * tt.minutes(routes[r.key].at, loc) + (start - t) // 10
+            for r, t in combo
         )
-        if earliest_first:
-            cost = (start, cost)
-        if best is None or cost < best[0]:
-            best = (cost, start, [r.key for r, _ in combo])
-    return None if best is None else best[1:]
+        + sum(w["history_missing"] for s in staff if not client.history.get(s))
+    )
+    return start, cost, [r.key for r, _ in combo]
 
 
 def _earliest_at(tt, r: _Route, v: Visit, loc: str, start: int) -> int | None:

@@ -20,6 +20,7 @@ from .travel import TravelTimes
 
 log = logging.getLogger(__name__)
 
+SLACKS = (0, 10, 30, 60, None)  # greedy variants tried per day (see greedy.dispatch)
 SMALL = 40  # visits; below this every chunk uses all eligible staff, no pools
 
 
@@ -108,7 +109,7 @@ class Search:
         """Pick each client's pool (skipped on small problems: everyone is a candidate)."""
         self.phase = "pools"
         self.report(0.0)
-        if self.small or not self.candidates:
+        if self.small or not self.candidates or share <= 0:
             return
         visits = [self.problem.visit_by_id[vid] for vid in self.candidates]
         result = choose_pools(
@@ -211,15 +212,16 @@ class Search:
             self.report(0.3 + 0.3 * (i + 1) / len(days))
 
     def seed_day(self, day: int) -> None:
-        """Greedy routes for a day: the faces-first and the earliest-first dispatch, the
-        better of the two (pool staff count as faces the client already has)."""
+        """Greedy routes for a day: the best of dispatches from earliest-first (slack 0)
+        to faces-first (no slack), judged on the whole plan's objective."""
         began = time.perf_counter()
-        chunk = self.chunk_input(day, {v.id for v in self.by_day[day]}, free=True)
+        chunk = self.chunk_input(day, {v.id for v in self.by_day[day]})
+        chunk.used_elsewhere = self.faces_now()
         best = None
-        for earliest_first in (False, True):
+        for slack in SLACKS:
             for v in self.by_day[day]:
                 self.incumbent.pop(v.id, None)
-            for a in dispatch(self.problem, self.tt, chunk, earliest_first):
+            for a in dispatch(self.problem, self.tt, chunk, slack):
                 self.incumbent[a.visit] = a
             value = weighted(self.problem, self.counts())
             if best is None or value < best[0]:
