@@ -167,3 +167,45 @@ def _objective(cp, problem: Problem, visits, candidates, x, perf, z):
             kept = [var for key, var in mine.items() if staff[key] in v.previous.staff]
             terms.append(w["changed_from_previous"] * (len(v.previous.staff) - sum(kept)))
     return sum(terms)
+
+
+def cover_pools(
+    problem: Problem, visits: list[Visit], candidates: dict[str, list[ShiftRef]]
+) -> dict[str, set[str]]:
+    """Per client, a greedy set cover of its visits by staff who could take them.
+
+    Fast stand-in for the aggregate model: biggest cover first, then staff with history
+    or contact at the client, then the least claimed so far (spreads the load).
+    """
+    by_client: dict[str, list[Visit]] = defaultdict(list)
+    for v in visits:
+        by_client[v.client].append(v)
+    claimed: dict[str, int] = defaultdict(int)
+    pools: dict[str, set[str]] = {}
+    order = sorted(by_client, key=lambda c: -len(by_client[c]))
+    for cid in order:
+        client = problem.client_by_id[cid]
+        can = {v.id: {r.staff.id for r in candidates[v.id]} for v in by_client[cid]}
+        open_, pool = set(can), set()
+        while open_:
+            counts = defaultdict(int)
+            for vid in open_:
+                for sid in can[vid]:
+                    counts[sid] += 1
+            if not counts:
+                break
+            best = max(
+                counts,
+                key=lambda s: (
+                    counts[s],
+                    s in client.contact_staff,
+                    client.history.get(s, 0),
+                    -claimed[s],
+                    s,
+                ),
+            )
+            pool.add(best)
+            claimed[best] += counts[best]
+            open_ = {vid for vid in open_ if best not in can[vid]}
+        pools[cid] = pool
+    return pools

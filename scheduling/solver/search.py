@@ -6,13 +6,14 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from itertools import product
 
 from .chunks import ShiftRef
 from .greedy import dispatch
 from .model import ChunkInput
 from .objective import score, weighted
 from .plan import Assignment
-from .pools import choose_pools
+from .pools import choose_pools, cover_pools
 from .problem import Problem, Visit
 from .routes import route_ok, routes_of
 from .routing import Budget, ChunkResult, solve_chunk
@@ -109,9 +110,12 @@ class Search:
         """Pick each client's pool (skipped on small problems: everyone is a candidate)."""
         self.phase = "pools"
         self.report(0.0)
-        if self.small or not self.candidates or share <= 0:
+        if self.small or not self.candidates:
             return
         visits = [self.problem.visit_by_id[vid] for vid in self.candidates]
+        if share <= 0:
+            self.pools = cover_pools(self.problem, visits, self.candidates)
+            return
         result = choose_pools(
             self.problem, self.tt, visits, self.candidates, self.budget(self.limit * share)
         )
@@ -215,10 +219,11 @@ class Search:
         """Greedy routes for a day: the best of dispatches from earliest-first (slack 0)
         to faces-first (no slack), judged on the whole plan's objective."""
         began = time.perf_counter()
-        chunk = self.chunk_input(day, {v.id for v in self.by_day[day]})
+        chunk = self.chunk_input(day, {v.id for v in self.by_day[day]}, free=True)
         chunk.used_elsewhere = self.faces_now()
         best = None
-        for slack in SLACKS:
+        for slack, free in product(SLACKS, (True, False)):
+            chunk.free_staff = {c: frozenset(s) for c, s in self.pools.items()} if free else {}
             for v in self.by_day[day]:
                 self.incumbent.pop(v.id, None)
             for a in dispatch(self.problem, self.tt, chunk, slack):

@@ -26,7 +26,7 @@ from .travel import TravelTimes
 
 log = logging.getLogger(__name__)
 
-POOL_SHARE = 0.15  # of the time limit, for phase 2
+POOL_SHARE = 0.0  # of the time limit, for phase 2
 FIRST_PASS_SHARE = 0.35  # for phase 3; the rest goes to phase 4
 
 
