@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import logging
 import multiprocessing
+import threading
 import time
 from collections.abc import Callable
 from datetime import date, datetime
@@ -202,10 +203,13 @@ def _summary(plan_json: dict) -> dict:
 
 class _Reporter:
     """The solver's progress and should_stop callbacks, writing to the run row at most once
-    a second (each write is its own small commit, so the polling page sees it)."""
+    a second. The solver may call them from its own threads, where there is no app context,
+    so they use the engine directly, each write a small transaction of its own."""
 
     def __init__(self, run: SolverRun, echo: Callable[[dict], None] | None = None):
         self.run_id, self.echo = run.id, echo
+        self.engine = db.engine
+        self.lock = threading.Lock()
         self.last = 0.0
         self.stop = False
         self.best: float | None = None
@@ -213,35 +217,40 @@ class _Reporter:
     def progress(self, event: dict) -> None:
         if self.echo is not None:
             self.echo(event)
-        continuity = event.get("continuity")
-        if continuity is not None and (self.best is None or continuity < self.best):
-            self.best = continuity
-        if time.monotonic() - self.last < PROGRESS_EVERY_S and event.get("fraction", 0) < 1:
-            return
-        self._write(event)
+        with self.lock:
+            # The incumbent's continuity: it rises while the first pass places more visits,
+            # then falls as the search improves the plan.
+            if event.get("continuity") is not None:
+                self.best = event["continuity"]
+            if time.monotonic() - self.last >= PROGRESS_EVERY_S or event.get("fraction", 0) >= 1:
+                self._write(event)
 
     def should_stop(self) -> bool:
-        if not self.stop and time.monotonic() - self.last >= PROGRESS_EVERY_S:
-            self._write({})
-        return self.stop
+        with self.lock:
+            if not self.stop and time.monotonic() - self.last >= PROGRESS_EVERY_S:
+                self._write({})
+            return self.stop
 
     def _write(self, event: dict) -> None:
         self.last = time.monotonic()
-        run = db.session.get(SolverRun, self.run_id)
-        data = dict(run.progress or {})
-        data.update(
-            {k: event[k] for k in ("elapsed_s", "objective", "phase", "fraction") if k in event}
-        )
-        if self.best is not None:
-            data["continuity"] = self.best
-        run.progress = data
-        run.updated_at = utcnow()
-        db.session.commit()
-        self.stop = bool(
-            db.session.scalar(
-                sa.select(SolverRun.cancel_requested).where(SolverRun.id == self.run_id)
+        table = SolverRun.__table__
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                sa.select(table.c.progress, table.c.cancel_requested).where(
+                    table.c.id == self.run_id
+                )
+            ).one()
+            data = dict(row.progress or {})
+            keys = ("elapsed_s", "objective", "phase", "fraction")
+            data.update({k: event[k] for k in keys if k in event})
+            if self.best is not None:
+                data["continuity"] = self.best
+            conn.execute(
+                table.update()
+                .where(table.c.id == self.run_id)
+                .values(progress=data, updated_at=utcnow())
             )
-        )
+        self.stop = bool(row.cancel_requested)
 
 
 def _finish(run: SolverRun, state: str) -> None:
