@@ -1,8 +1,10 @@
 """Phase 4: large-neighbourhood search over the incumbent until the time limit.
 
-Two moves, alternated:
+Three moves, in turn:
 - *day*: re-route one day with every other day fixed; the chunk objective is the exact
   marginal cost, and the incumbent is the hint, so the result is never worse.
+- *greedy day*: re-dispatch one day with the faces of all other days known (the
+  first pass only knew the days before it).
 - *face*: take a client's least-used staff member away from that client on every
   day and re-route those days; kept only if the whole plan improves (one fewer face
   usually pays for some extra travel).
@@ -28,8 +30,10 @@ def improve(search: Search) -> None:
         return
     start_used, round_no = search.used(), 0
     while not search.stopped():
-        if round_no % 2 == 0 or search.small:
+        if round_no % 3 == 0 or search.small:
             day_move(search, rng.choice(days))
+        elif round_no % 3 == 1:
+            greedy_day_move(search, rng.choice(days))
         else:
             face_move(search, rng)
         round_no += 1
@@ -54,6 +58,13 @@ def day_move(search: Search, day: int) -> bool:
     search.install(day, result)
     if len(search.by_day) == 1 and search.small:
         search.proven = result.status == "OPTIMAL"
+    return search.accept(before)
+
+
+def greedy_day_move(search: Search, day: int) -> bool:
+    """Re-dispatch one day greedily, now knowing the faces of every other day."""
+    before = dict(search.incumbent)
+    search.seed_day(day)
     return search.accept(before)
 
 

@@ -203,6 +203,7 @@ class Search:
         for i, day in enumerate(days):
             # Every day gets its greedy routes, even when time is up: always a full plan.
             self.seed_day(day)
+            self.objective = weighted(self.problem, self.counts())
             if self.stopped():
                 continue
             before = dict(self.incumbent)
@@ -220,7 +221,6 @@ class Search:
         to faces-first (no slack), judged on the whole plan's objective."""
         began = time.perf_counter()
         chunk = self.chunk_input(day, {v.id for v in self.by_day[day]}, free=True)
-        chunk.used_elsewhere = self.faces_now()
         best = None
         for slack, free in product(SLACKS, (True, False)):
             chunk.free_staff = {c: frozenset(s) for c, s in self.pools.items()} if free else {}
@@ -232,7 +232,6 @@ class Search:
             if best is None or value < best[0]:
                 best = (value, dict(self.incumbent))
         self.incumbent = best[1]
-        self.objective = best[0]
         self.charge("greedy", 0.0 if self.deterministic else time.perf_counter() - began)
 
     def missing(self, day: int) -> set[str]:
