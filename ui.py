@@ -38,6 +38,8 @@ LABELS = {
     "evening": _l("Evening help"),
     "night_check": _l("Night check"),
     "check_in": _l("Check-in"),
+    "check": _l("Check"),
+    "late_check": _l("Late check"),
     "shower": _l("Shower"),
     "shopping": _l("Shopping"),
     "cleaning": _l("Cleaning"),

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+import ui
 from clients.models import Client
 from extensions import db
 from scheduling import boardplan, edits, weekdata
@@ -29,9 +30,14 @@ from timeutil import local_today
 bp = Blueprint("board", __name__)
 
 
+def short_day(day: date) -> str:
+    """'mån 23/11': a board column heading."""
+    return f"{ui.WEEKDAY_NAMES[day.weekday()]} {day.day}/{day.month}"
+
+
 @bp.context_processor
 def template_helpers() -> dict:
-    return {"timedelta": timedelta}
+    return {"timedelta": timedelta, "short_day": short_day}
 
 
 @bp.get("/teams/<int:team_id>/board")

@@ -42,5 +42,15 @@ class SwapForm(EditForm):
 
 
 class MoveForm(EditForm):
-    start = TimeField(_l("New start time"), validators=[InputRequired(REQUIRED)])
+    # A text field: a time input shows "02:30 PM" in browsers set to English.
+    start = TimeField(
+        _l("New start time (HH:MM)"),
+        validators=[InputRequired(REQUIRED)],
+        render_kw={
+            "type": "text",
+            "inputmode": "numeric",
+            "pattern": "[0-2][0-9]:[0-5][0-9]",
+            "autocomplete": "off",
+        },
+    )
     submit = SubmitField(_l("Move"))

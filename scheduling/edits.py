@@ -67,7 +67,7 @@ class EditResult:
     plan: Plan
     applied: bool
     conflicts: list[Conflict] = field(default_factory=list)
-    # (client name, distinct staff before, after) for clients whose figure changes.
+    # (client name, distinct staff before, after) for each client of the edited visits.
     continuity: list[tuple[str, int, int]] = field(default_factory=list)
 
     @property
@@ -211,15 +211,14 @@ def _unique(conflicts: list[Conflict]) -> list[Conflict]:
 def continuity_change(
     problem: Problem, before: SolverPlan, after: SolverPlan, visits: set[str]
 ) -> list[tuple[str, int, int]]:
-    """(client name, distinct staff before, after) over the plan horizon, when it changes."""
+    """(client name, distinct staff before, after) over the plan horizon, per edited client."""
     old = metrics.distinct_staff_per_client(problem, before)
     new = metrics.distinct_staff_per_client(problem, after)
     out = []
     clients = sorted({problem.visit_by_id[v].client for v in visits if v in problem.visit_by_id})
     for client_id in clients:
-        if old.get(client_id, 0) != new.get(client_id, 0):
-            client = db.session.get(Client, row_id(client_id))
-            out.append((client.name, old.get(client_id, 0), new.get(client_id, 0)))
+        client = db.session.get(Client, row_id(client_id))
+        out.append((client.name, old.get(client_id, 0), new.get(client_id, 0)))
     return out
 
 

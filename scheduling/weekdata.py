@@ -137,28 +137,43 @@ def run_list(plan: Plan, staff: StaffMember, day: date) -> list[Stop]:
         place, free_from = here, card.end
     if shift is not None and free_from is not None and home:
         back = travel.minutes(place, home) if place != home else 0
-        _fill_gap(stops, free_from, shift.end, back, breaks)
+        _fill_gap(stops, free_from, shift.end, back, breaks, leave_early=True)
     return stops
 
 
-def _fill_gap(stops: list[Stop], begin: datetime, end: datetime, travel_min: int, brk):
-    """Travel first, then the break if it fits the window, then waiting time."""
-    at = begin
-    if travel_min:
-        stops.append(Stop("travel", at, at + timedelta(minutes=travel_min), minutes=travel_min))
-        at += timedelta(minutes=travel_min)
+def _fill_gap(
+    stops: list[Stop],
+    begin: datetime,
+    end: datetime,
+    travel_min: int,
+    brk,
+    leave_early: bool = False,
+):
+    """Free time, the break if it fits its window, and the travel: on the way to a visit the
+    travel comes last (leave just in time), on the way home it comes first."""
+    travel = timedelta(minutes=travel_min)
+    if leave_early and travel_min:
+        stops.append(Stop("travel", begin, begin + travel, minutes=travel_min))
+        begin += travel
+    free_end = end if leave_early else end - travel
     if brk is not None:
         earliest, latest, minutes = brk
-        brk_start = max(at, earliest)
-        if brk_start + timedelta(minutes=minutes) <= min(end, latest):
-            stops.append(
-                Stop("break", brk_start, brk_start + timedelta(minutes=minutes), minutes=minutes)
-            )
-            at, brk = brk_start + timedelta(minutes=minutes), None
-    wait = int((end - at).total_seconds() // 60)
-    if wait > 0:
-        stops.append(Stop("wait", at, end, minutes=wait))
+        brk_start = max(begin, earliest)
+        brk_end = brk_start + timedelta(minutes=minutes)
+        if brk_end <= min(free_end, latest):
+            _wait(stops, begin, brk_start)
+            stops.append(Stop("break", brk_start, brk_end, minutes=minutes))
+            begin, brk = brk_end, None
+    _wait(stops, begin, free_end)
+    if not leave_early and travel_min:
+        stops.append(Stop("travel", max(begin, free_end), end, minutes=travel_min))
     return brk
+
+
+def _wait(stops: list[Stop], begin: datetime, end: datetime) -> None:
+    minutes = int((end - begin).total_seconds() // 60)
+    if minutes > 0:
+        stops.append(Stop("wait", begin, end, minutes=minutes))
 
 
 def _shift_on(staff: StaffMember, day: date):

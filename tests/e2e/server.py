@@ -1,0 +1,103 @@
+"""Run the app for the browser tests: a fresh SQLite file with the demo team, this week's
+visits, a published plan, and a note of which visits demo-staff can and cannot claim.
+
+    python -m tests.e2e.server --db /tmp/x.db --port 5123 --facts /tmp/facts.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+
+def seed(today: date) -> dict:
+    """Demo data, visits and a published baseline plan; returns ids the tests need."""
+    import demo
+    from extensions import db
+    from scheduling import service
+    from scheduling.solver.baseline import travel_first
+    from scheduling.solver.generate import generate_team
+    from scheduling.solver.plan import to_json
+    from scheduling.solver.problem import parse
+    from teams.models import User
+
+    monday = today - timedelta(days=today.weekday())
+    team = demo.seed_demo(monday, generate_team)["pilot"]
+    db.session.commit()
+    service.expand_visits(team, monday, 14)
+    problem_json = service.build_problem(team, monday, 14)
+    problem = parse(problem_json)
+    plan = service.store_solver_plan(team, problem_json, to_json(travel_first(problem), problem))
+    service.publish_plan(plan, None)
+    db.session.commit()
+    staff_user = db.session.scalar(sa.select(User).where(User.username == "demo-staff"))
+    facts = {"team": team.id, "staff": staff_user.staff_member_id, "plan": plan.id}
+    facts.update(find_claims(staff_user, today))
+    return facts
+
+
+def find_claims(user, today: date) -> dict:
+    """A visit demo-staff may claim without breaking a rule, and one that breaks one."""
+    from extensions import db
+    from scheduling import boardplan, edits
+    from scheduling.models import Visit
+
+    staff = user.staff_member
+    day = next(
+        (today + timedelta(days=i) for i in range(7)
+         if any(s.start.date() == today + timedelta(days=i) for s in staff.shifts)),
+        today,
+    )  # fmt: skip
+    plan = boardplan.current_plan(staff.team_id, day)
+    mine = {a.visit_id for a in plan.assignments if a.staff_id == staff.id}
+    visits = db.session.scalars(
+        sa.select(Visit).where(Visit.team_id == staff.team_id, Visit.date == day)
+        .where(Visit.staff_required == 1).order_by(Visit.earliest_start)
+    ).all()  # fmt: skip
+    found: dict = {"day": day.isoformat()}
+    for visit in visits:
+        if visit.id in mine:
+            continue
+        result = edits.claim(visit, visit.version, staff, user)
+        db.session.rollback()
+        texts = " ".join(c.text for c in result.conflicts)
+        if result.applied and "ok" not in found:
+            found["ok"] = visit.id
+        elif not result.applied and "impossible" not in found and "Hinner inte" in texts:
+            found["impossible"], found["conflict"] = visit.id, texts
+        if "ok" in found and "impossible" in found:
+            break
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--facts", required=True)
+    args = parser.parse_args()
+    os.environ["DATABASE_URL"] = f"sqlite:///{args.db}"
+    os.environ.setdefault("SOLVER_TIME_LIMIT_S", "8")
+
+    from app import create_app
+    from extensions import db
+    from timeutil import local_today
+
+    app = create_app()
+    with app.app_context():
+        db.create_all()
+    with app.test_request_context():
+        facts = seed(local_today())
+    with open(args.facts, "w") as f:
+        json.dump(facts, f)
+    from werkzeug.serving import make_server
+
+    make_server("127.0.0.1", args.port, app, threaded=True).serve_forever()
+
+
+if __name__ == "__main__":
+    main()
