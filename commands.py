@@ -54,11 +54,14 @@ def seed_followup_history(teams: dict) -> None:
     """Past weeks of published plans and outcomes, and their weekly follow-up snapshots."""
     import demo
     from followup import jobs
-    from followup.demo_history import seed_history
+    from followup.demo_history import FORTNIGHTS, TEST_FORTNIGHTS, seed_history
 
-    seed_history(teams, local_today(), {"pilot": demo.PILOT, "comparison": demo.COMPARISON})
+    configs = {"pilot": demo.PILOT, "comparison": demo.COMPARISON}
+    fortnights = TEST_FORTNIGHTS if current_app.testing else FORTNIGHTS
+    seed_history(teams, local_today(), configs, fortnights)
     jobs.snapshot_missing(local_today())
     db.session.commit()
+
 
 def seed_published_plan(team) -> None:
     """Visits for the coming four weeks, and a solver-made published plan for 14 days."""

@@ -23,15 +23,18 @@ from scheduling.solver.problem import parse
 from teams.models import Absence, Shift, StaffMember, Team
 from timeutil import utcnow
 
-FORTNIGHTS = 6  # 12 weeks of history
-PILOT_AFTER_FORTNIGHTS = 3  # the pilot started 6 weeks ago
+FORTNIGHTS = 6  # 12 weeks of history; the pilot started half-way (6 weeks ago)
+TEST_FORTNIGHTS = 2  # under the test config: enough for a before and an after, and fast
 TIME = "%Y-%m-%dT%H:%M"
 
 
-def seed_history(teams: dict[str, Team], today: date, configs: dict[str, dict]) -> None:
+def seed_history(
+    teams: dict[str, Team], today: date, configs: dict[str, dict], fortnights: int = FORTNIGHTS
+) -> None:
     """Past published plans, performed visits and sick leave for the demo teams (flushes)."""
-    first_monday = today - timedelta(days=today.weekday()) - timedelta(days=14 * FORTNIGHTS)
-    pilot_start = first_monday + timedelta(days=14 * (FORTNIGHTS - PILOT_AFTER_FORTNIGHTS))
+    first_monday = today - timedelta(days=today.weekday()) - timedelta(days=14 * fortnights)
+    pilot_start = first_monday + timedelta(days=14 * (fortnights // 2))
+    plans: dict = {}  # the dispatcher's plan is the same every fortnight: make it once
     for key, team in teams.items():
         if team.is_pilot:
             team.pilot_start = pilot_start
@@ -44,10 +47,13 @@ def seed_history(teams: dict[str, Team], today: date, configs: dict[str, dict]) 
             )
         )
         sick = add_sick_leave(team, staff, first_monday, today, pilot_start, rng)
-        for k in range(FORTNIGHTS):
+        for k in range(fortnights):
             start = first_monday + timedelta(days=14 * k)
             piloting = team.is_pilot and start >= pilot_start
-            seed_fortnight(team, configs[key], staff, start, piloting, sick, rng)
+            plan_key = (key, piloting)
+            plans[plan_key] = seed_fortnight(
+                team, configs[key], staff, start, piloting, sick, rng, plans.get(plan_key)
+            )
     db.session.flush()
 
 
@@ -75,13 +81,14 @@ def add_sick_leave(team, staff, first, today, pilot_start, rng) -> dict:
     return sick
 
 
-def seed_fortnight(team, cfg, staff, start, piloting, sick, rng) -> None:
+def seed_fortnight(team, cfg, staff, start, piloting, sick, rng, plan=None):
     """One published fortnight: shifts, visits, plan, assignments and outcomes."""
     spec = generate_team(cfg["seed"], n_staff=cfg["n_staff"], n_clients=cfg["n_clients"],
                          start=start, days=14)  # fmt: skip
     problem_json = team_to_problem(spec)
     problem = parse(problem_json)
-    plan = baseline.continuity_first(problem) if piloting else baseline.travel_first(problem)
+    if plan is None:  # visit ids and minutes are relative to the fortnight: reusable
+        plan = baseline.continuity_first(problem) if piloting else baseline.travel_first(problem)
     staff_ids = {s.id: m.id for s, m in zip(spec.staff, staff, strict=True)}
     clients = client_ids(team, spec)
     for s, member in zip(spec.staff, staff, strict=True):
@@ -133,6 +140,7 @@ def seed_fortnight(team, cfg, staff, start, piloting, sick, rng) -> None:
     if outcomes:
         db.session.execute(sa.insert(VisitOutcome), outcomes)
     db.session.flush()
+    return plan
 
 
 def draw_outcome(visit, staff_ids, at, stand_ins, sick, rng) -> dict | None:

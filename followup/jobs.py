@@ -5,6 +5,7 @@ the 14 days ending with that week (the continuity window)."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -29,11 +30,14 @@ def snapshot_window(week_start: date) -> Window:
     return Window(week_start - timedelta(days=7), 14)
 
 
-def snapshot_team_week(team: Team, week_start: date) -> MetricSnapshot | None:
-    """Compute and store one team-week (replacing a row of the same definition)."""
+def snapshot_team_week(team: Team, week_start: date, data: service.TeamData | None = None):
+    """Compute and store one team-week (replacing a row of the same definition).
+
+    `data` may hold the team's records for a longer span; only the week's window is used.
+    """
     window = snapshot_window(week_start)
-    data = service.load_team(team, window)
-    if not data.visits:
+    data = service.load_team(team, window) if data is None else replace(data, window=window)
+    if not any(window.contains(v.day) for v in data.visits):
         return None
     figures = service.summary(data)
     row = db.session.scalar(
@@ -56,30 +60,43 @@ def snapshot_team_week(team: Team, week_start: date) -> MetricSnapshot | None:
     return row
 
 
+def missing_weeks(team: Team, last: date, weeks: int) -> list[date]:
+    """Completed weeks without a snapshot, from the team's first visit on."""
+    have = set(
+        db.session.scalars(
+            sa.select(MetricSnapshot.week_start).where(
+                MetricSnapshot.team_id == team.id,
+                MetricSnapshot.definition == service.SNAPSHOT_DEFINITION,
+            )
+        )
+    )
+    first_visit = db.session.scalar(
+        sa.select(sa.func.min(Visit.date)).where(Visit.team_id == team.id)
+    )
+    if first_visit is None:
+        return []
+    week = max(last - timedelta(weeks=weeks - 1), monday(first_visit) + timedelta(days=7))
+    out = []
+    while week <= last:
+        if week not in have:
+            out.append(week)
+        week += timedelta(days=7)
+    return out
+
+
 def snapshot_missing(today: date | None = None, weeks: int = WEEKS_BACK) -> int:
-    """Snapshot every completed week of the last `weeks` that has none yet (caller commits)."""
+    """Snapshot every completed week of the last `weeks` that has none yet (caller commits).
+    Each team's rows are loaded once for the whole span, then cut into weekly windows."""
     today = today or date.today()
     last = monday(today) - timedelta(days=7)  # the latest week that has ended
     made = 0
-    for team in db.session.scalars(sa.select(Team).order_by(Team.id)):
-        have = set(
-            db.session.scalars(
-                sa.select(MetricSnapshot.week_start).where(
-                    MetricSnapshot.team_id == team.id,
-                    MetricSnapshot.definition == service.SNAPSHOT_DEFINITION,
-                )
-            )
-        )
-        first_visit = db.session.scalar(
-            sa.select(sa.func.min(Visit.date)).where(Visit.team_id == team.id)
-        )
-        if first_visit is None:
+    for team in db.session.scalars(sa.select(Team).order_by(Team.id)).all():
+        todo = missing_weeks(team, last, weeks)
+        if not todo:
             continue
-        week = max(last - timedelta(weeks=weeks - 1), monday(first_visit) + timedelta(days=7))
-        while week <= last:
-            if week not in have and snapshot_team_week(team, week) is not None:
-                made += 1
-            week += timedelta(days=7)
+        span = Window(snapshot_window(todo[0]).start, (todo[-1] - todo[0]).days + 14)
+        data = service.load_team(team, span)
+        made += sum(snapshot_team_week(team, w, data) is not None for w in todo)
     return made
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 import audit
-from clients.models import Client, ClientAbsence
+from clients.models import Client, ClientAbsence, client_contact_staff
 from extensions import db
 from followup import continuity as cont
 from followup import sickleave, workload
@@ -69,31 +69,34 @@ def load_visits(team_id: int, window: Window) -> list[VisitRecord]:
     """The team's visits in the window with the plan in force and any recorded outcome."""
     end = window_end(window)
     planned = current_assignments(team_id, window.start, end, "published")
+    o = VisitOutcome
     rows = db.session.execute(
-        sa.select(Visit, VisitOutcome)
-        .outerjoin(VisitOutcome, VisitOutcome.visit_id == Visit.id)
+        sa.select(
+            Visit.id, Visit.client_id, Visit.date, Visit.earliest_start, Visit.latest_start,
+            Visit.duration_min, Visit.kind, Visit.cancelled,
+            o.kind, o.done_by_id, o.replaced_id, o.moved_start,
+        )
+        .outerjoin(o, o.visit_id == Visit.id)
         .where(Visit.team_id == team_id, Visit.date >= window.start, Visit.date < end)
         .order_by(Visit.id)
-    )
+    )  # fmt: skip
     out = []
-    for v, o in rows:
-        assigned = sorted(planned.get(v.id, []), key=lambda a: a.staff_id)
-        outcome = None
-        if o is not None:
-            outcome = Outcome(o.kind, o.done_by_id, o.replaced_id, o.moved_start)
+    for vid, client, day, earliest, latest, minutes, kind, cancelled, *recorded in rows:
+        assigned = sorted(planned.get(vid, []), key=lambda a: a.staff_id)
+        outcome = Outcome(*recorded) if recorded[0] is not None else None
         out.append(
             VisitRecord(
-                id=v.id,
-                client=v.client_id,
-                day=v.date,
-                earliest=v.earliest_start,
-                latest=v.latest_start,
-                duration_min=v.duration_min,
-                kind=v.kind,
+                id=vid,
+                client=client,
+                day=day,
+                earliest=earliest,
+                latest=latest,
+                duration_min=minutes,
+                kind=kind,
                 planned_staff=tuple(a.staff_id for a in assigned),
                 planned_start=assigned[0].start if assigned else None,
                 outcome=outcome,
-                cancelled=v.cancelled,
+                cancelled=cancelled,
             )
         )
     return out
@@ -106,12 +109,19 @@ def load_clients(team_id: int, window: Window) -> tuple[list[ClientRecord], dict
         sa.select(ClientAbsence).join(Client).where(Client.team_id == team_id)
     ):
         away[a.client_id].update(d for d in window.dates() if a.covers(d))
+    contacts = defaultdict(set)
+    link = client_contact_staff
+    for client_id, staff_id in db.session.execute(
+        sa.select(link.c.client_id, link.c.staff_id).join(Client, Client.id == link.c.client_id)
+        .where(Client.team_id == team_id)
+    ):  # fmt: skip
+        contacts[client_id].add(staff_id)
     records = [
         ClientRecord(
             c.id,
             c.birth_year,
             frozenset(away[c.id] | {d for d in window.dates() if not c.is_active_on(d)}),
-            frozenset(s.id for s in c.contact_staff),
+            frozenset(contacts[c.id]),
         )
         for c in clients
     ]
