@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 import audit
 from extensions import db
@@ -90,15 +91,16 @@ def current_assignments(
     plans = [p for p in plans if start < p.horizon_start + timedelta(days=p.days)]
     if not plans:
         return {}
-    rows = db.session.execute(
-        sa.select(Assignment, Visit.date)
+    rows = db.session.scalars(
+        sa.select(Assignment)
         .join(Assignment.visit)
+        .options(so.contains_eager(Assignment.visit))  # one query, visits included
         .where(Assignment.plan_id.in_([p.id for p in plans]))
         .where(Visit.date >= start, Visit.date < end)
     )
     by_plan: dict[tuple[int, date], dict[int, list[Assignment]]] = {}
-    for a, day in rows:
-        by_plan.setdefault((a.plan_id, day), {}).setdefault(a.visit_id, []).append(a)
+    for a in rows:
+        by_plan.setdefault((a.plan_id, a.visit.date), {}).setdefault(a.visit_id, []).append(a)
     out: dict[int, list[Assignment]] = {}
     for day_offset in range((end - start).days):
         day = start + timedelta(days=day_offset)
