@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 
@@ -320,8 +321,12 @@ def make_scheduler(app: Flask, blocking: bool = False):
 
 
 def start_scheduler(app: Flask):
-    """Start the background scheduler in this process, only when SCHEDULER_ENABLED."""
+    """Start the background scheduler in this process, only when SCHEDULER_ENABLED, and not
+    for CLI commands other than `flask run` (`flask scheduler` runs its own)."""
     if not app.config.get("SCHEDULER_ENABLED"):
+        return None
+    command = click.get_current_context(silent=True)
+    if command is not None and command.info_name != "run":
         return None
     scheduler = make_scheduler(app)
     scheduler.start()

@@ -158,3 +158,9 @@ def test_a_real_solver_process(file_app):
     run = db.session.get(SolverRun, run.id)
     assert run.state == "done", run.error_detail
     assert run.plan.state == "draft" and run.plan.assignments
+
+
+def test_scheduler_starts_only_when_enabled(app):
+    assert jobs.start_scheduler(app) is None  # tests run no scheduler
+    scheduler = jobs.make_scheduler(app)
+    assert {job.id for job in scheduler.get_jobs()} >= {"expand_visits", "solver_housekeeping"}
