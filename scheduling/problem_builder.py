@@ -91,6 +91,18 @@ def _staff_json(s: StaffMember, start: date, end: date, has_office: bool) -> dic
     return out
 
 
+def _wishes(staff_ids: list[int]) -> dict[int, list[str]]:
+    """staff id -> the codes of their standing wishes ("no_evenings"; notes stay out).
+    An extra field of the staff JSON: readers ignore it, the planning meeting sees it."""
+    from teams.wishes import Wish
+
+    out: dict[int, list[str]] = {}
+    query = sa.select(Wish.staff_id, Wish.code).where(Wish.staff_id.in_(staff_ids))
+    for staff_id, code in db.session.execute(query.order_by(Wish.code)):
+        out.setdefault(staff_id, []).append(code)
+    return out
+
+
 def _history(team_id: int, start: date, known: set[str]) -> dict[int, dict[str, int]]:
     """client id -> {staff id: visits} in the published plans of the last eight weeks."""
     since = start - timedelta(weeks=HISTORY_WEEKS)
@@ -170,6 +182,10 @@ def build_problem(
     has_office = team.office_lat is not None and team.office_lon is not None
     members = [s for s in team.staff if s.active]
     staff = [_staff_json(s, start, end, has_office) for s in members]
+    wishes = _wishes([s.id for s in members])
+    for member, row in zip(members, staff, strict=True):
+        if wishes.get(member.id):
+            row["wishes"] = wishes[member.id]
     known = {s["id"] for s in staff}
     away = {s.id: absent_days(s, start, end) for s in members}
 

@@ -117,3 +117,15 @@ def test_cancelled_visits_and_absent_clients_are_left_out(w, db):
     ids = {v["id"] for v in build_problem(w.team, START, 1)["visits"]}
     assert f"v{visits[0].id}" not in ids
     assert not any(f"v{v.id}" in ids for v in visits if v.client_id == w.clients[2].id)
+
+
+def test_staff_wishes_are_an_extra_field(w, db):
+    from teams.wishes import Wish
+
+    db.session.add(Wish(staff_id=w.staff[0].id, code="no_evenings", note="private"))
+    db.session.commit()
+    data = build_problem(w.team, START, 3)
+    staff = {s["id"]: s for s in data["staff"]}
+    assert staff[f"s{w.staff[0].id}"]["wishes"] == ["no_evenings"]
+    assert "wishes" not in staff[f"s{w.staff[1].id}"]
+    parse(data)
