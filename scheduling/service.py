@@ -21,8 +21,12 @@ Plan versions (scheduling.plans)
 Solver runs (scheduling.jobs)
     start_run(team, start, days, user, time_limit_s, replan_from=None) -> SolverRun
     launch(app, run_id);  cancel_run(run);  run_solver(run_id)   (the job, in-process)
+    solve_and_publish(team, start, days, time_limit_s) -> Plan | None   (seed-demo)
 Sick call (scheduling.sickcall)
-    report_sick(staff, day, user) -> Absence;  replan_days(team, staff, day) -> (start, days, plan)
+    report_sick(staff, day, user, end_date=None) -> Absence
+    start_replan(staff, day, user, time_limit_s) -> SolverRun    (PlanError "no_published_plan")
+iCal (scheduling.ical)
+    calendar_token(staff, renew=False) -> CalendarToken;  staff_calendar(staff, today=None) -> str
 """
 
 from scheduling.expand import (  # noqa: F401
