@@ -47,7 +47,8 @@ def week(team_id: int):
     monday = weekdata.parse_week(request.args.get("week"), local_today())
     end = monday + timedelta(days=7)
     plan = boardplan.plan_for_week(team.id, monday)
-    cards = weekdata.cards_by_staff(plan, monday, end) if plan else {}
+    flags = edits.rule_flags(plan) if plan and edits.policy(team) == "flag" else None
+    cards = weekdata.cards_by_staff(plan, monday, end, flags) if plan else {}
     return render_template(
         "board/week.html",
         team=team,

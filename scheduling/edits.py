@@ -88,7 +88,21 @@ class Edit:
 
 def policy(team) -> str:
     """The team's choice for rule-breaking edits: refuse them, or keep them flagged."""
-    return getattr(team, "edit_rule_policy", None) or "refuse"
+    return team.edit_rule_policy or "refuse"
+
+
+def rule_flags(plan: Plan) -> dict[tuple[int, int], list[str]]:
+    """(visit id, staff id) -> the rules its place in the plan breaks, in words (the flags a
+    team with edit_rule_policy "flag" sees on its board)."""
+    problem = boardplan.problem_for(plan)
+    solved = boardplan.solver_plan(problem, plan.assignments)
+    flags: dict[tuple[int, int], list[str]] = {}
+    for v in check_plan(problem, solved):
+        if v.code in IGNORED_CODES or v.visit is None or v.staff is None:
+            continue
+        key = (row_id(v.visit), row_id(v.staff))
+        flags.setdefault(key, []).append(describe(v, problem, solved))
+    return flags
 
 
 def lock_visits(team_id: int, seen: dict[int, int]) -> None:

@@ -47,6 +47,7 @@ class Card:
     changed: bool = False
     partners: list[str] = field(default_factory=list)  # the other person on a double visit
     reason: str = ""  # why unassigned
+    flags: list[str] = field(default_factory=list)  # rules the place breaks (policy "flag")
 
 
 def published_starts(plan: Plan, start: date, end: date) -> dict[tuple[int, int], datetime] | None:
@@ -57,8 +58,11 @@ def published_starts(plan: Plan, start: date, end: date) -> dict[tuple[int, int]
     return {(a.visit_id, a.staff_id): a.start for a in boardplan.plan_rows(published, start, end)}
 
 
-def cards_by_staff(plan: Plan, start: date, end: date) -> dict[int, list[Card]]:
-    """Each staff member's visits in [start, end) in time order, marked pinned and changed."""
+def cards_by_staff(
+    plan: Plan, start: date, end: date, flags: dict | None = None
+) -> dict[int, list[Card]]:
+    """Each staff member's visits in [start, end) in time order, marked pinned and changed
+    (and with the rules they break, when ``flags`` is given)."""
     rows = boardplan.plan_rows(plan, start, end)
     names = {a.staff_id: a.staff.name for a in rows}
     on_visit: dict[int, list[int]] = defaultdict(list)
@@ -70,7 +74,9 @@ def cards_by_staff(plan: Plan, start: date, end: date) -> dict[int, list[Card]]:
         changed = published is not None and published.get((a.visit_id, a.staff_id)) != a.start
         end_at = a.start + timedelta(minutes=a.visit.duration_min)
         partners = [names[s] for s in on_visit[a.visit_id] if s != a.staff_id]
-        out[a.staff_id].append(Card(a.visit, a.start, end_at, a.pinned, changed, partners))
+        card = Card(a.visit, a.start, end_at, a.pinned, changed, partners)
+        card.flags = (flags or {}).get((a.visit_id, a.staff_id), [])
+        out[a.staff_id].append(card)
     return out
 
 

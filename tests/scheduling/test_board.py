@@ -133,3 +133,17 @@ def test_visit_page_offers_the_edits(w, client, auth):
     auth.login("anna")
     html = page(client.get(f"/visits/{w.morning.id}"))
     assert "Ge bort" in html and "Flytta" in html and "Byt" in html
+
+
+def test_flag_policy_shows_the_broken_rule_on_the_board(w, client, auth, db):
+    w.team.edit_rule_policy = "flag"
+    db.session.commit()
+    auth.login("bo")
+    response = client.post(
+        f"/visits/{w.morning.id}/claim",
+        data={"version": w.morning.version},
+        follow_redirects=True,
+    )
+    assert "Sparat, men det bryter mot en regel" in page(response)
+    html = page(client.get(f"/teams/{w.team.id}/board"))
+    assert "Bryter mot en regel" in html and "Saknar delegering: insulin" in html
