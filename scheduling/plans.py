@@ -264,9 +264,18 @@ class StaffChanges:
 
 
 def diff_plans(old: Plan | None, new: Plan, staff_id: int | None = None) -> list[StaffChanges]:
-    """Per staff member: visits added, removed, or moved to another start, from old to new."""
-    before = {(a.visit_id, a.staff_id): a for a in (old.assignments if old else [])}
-    after = {(a.visit_id, a.staff_id): a for a in new.assignments}
+    """Per staff member: visits added, removed, or moved to another start, from old to new,
+    on the days both versions cover."""
+    first, end = new.horizon_start, new.horizon_start + timedelta(days=new.days)
+    if old is not None:
+        first = max(first, old.horizon_start)
+        end = min(end, old.horizon_start + timedelta(days=old.days))
+
+    def within(plan: Plan | None) -> dict[tuple[int, int], Assignment]:
+        rows = plan_assignments(plan) if plan else []
+        return {(a.visit_id, a.staff_id): a for a in rows if first <= a.visit.date < end}
+
+    before, after = within(old), within(new)
     changes: dict[int, StaffChanges] = {}
 
     def entry(a: Assignment) -> StaffChanges:
@@ -286,6 +295,20 @@ def diff_plans(old: Plan | None, new: Plan, staff_id: int | None = None) -> list
         c.removed.sort(key=lambda a: a.start)
         c.moved.sort(key=lambda pair: pair[1].start)
     return sorted(result, key=lambda c: c.staff.name)
+
+
+def plan_assignments(plan: Plan) -> list[Assignment]:
+    """A version's assignments with visit, client and staff loaded (for pages), by start."""
+    query = (
+        sa.select(Assignment)
+        .where(Assignment.plan_id == plan.id)
+        .options(
+            so.selectinload(Assignment.visit).selectinload(Visit.client),
+            so.selectinload(Assignment.staff),
+        )
+        .order_by(Assignment.start, Assignment.id)
+    )
+    return list(db.session.scalars(query))
 
 
 def team_plans(team_id: int) -> list[Plan]:

@@ -141,7 +141,7 @@ def plan(plan_id: int):
     plan = plan_in_team_or_404(plan_id)
     published = plans.latest_plan_for(plan.team_id, plan.horizon_start, plan.days, "published")
     days = {}
-    for a in sorted(plan.assignments, key=lambda a: (a.start, a.staff.name)):
+    for a in plans.plan_assignments(plan):
         days.setdefault(a.start.date(), []).append(a)
     return render_template(
         "scheduling/plan.html",

@@ -140,3 +140,13 @@ def test_sick_call_without_published_plan_still_records_the_absence(w, client, a
 def test_sick_call_is_for_the_lead(w, client, auth):
     auth.login("staff-liten")
     assert client.get(f"/teams/{w.team.id}/sick-call").status_code == 403
+
+
+def test_diff_covers_only_the_days_both_versions_plan(w, db):
+    published = hand_plan(w)
+    later = plans.new_plan(w.team, w.start + timedelta(days=1), 2, None)
+    for a in published.assignments:
+        if a.visit.date > w.start:
+            plans.copy_assignment(a, later)
+    db.session.commit()
+    assert plans.diff_plans(published, later) == []  # day one is outside the new version
