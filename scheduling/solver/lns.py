@@ -82,20 +82,9 @@ def face_move(search: Search, rng: random.Random) -> bool:
             if staff_id in a.staff and search.problem.visit_by_id[vid].client == client_id
         }
     )
-    per_day = _round_seconds(search) / max(1, len(days))
     for day in days:
-        if search.stopped():
-            break
-        missing = {v.id for v in search.by_day[day] if v.id not in search.incumbent}
-        chunk = search.chunk_input(day, missing, exclude={(client_id, staff_id)})
-        chunk.hint = [
-            a
-            for a in chunk.hint
-            if not (staff_id in a.staff and search.problem.visit_by_id[a.visit].client == client_id)
-        ]
-        result = search.route_day(day, chunk, per_day, "improve")
-        if result is not None:
-            search.install(day, result)
+        # Greedy re-dispatch (not CP-SAT): cheap enough for many moves per second.
+        search.seed_day(day, exclude={(client_id, staff_id)})
     return search.accept(before)
 
 

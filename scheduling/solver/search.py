@@ -216,11 +216,11 @@ class Search:
                     self.proven = result.status == "OPTIMAL"
             self.report(0.3 + 0.3 * (i + 1) / len(days))
 
-    def seed_day(self, day: int) -> None:
+    def seed_day(self, day: int, exclude: set[tuple[str, str]] = frozenset()) -> None:
         """Greedy routes for a day: the best of dispatches from earliest-first (slack 0)
         to faces-first (no slack), judged on the whole plan's objective."""
         began = time.perf_counter()
-        chunk = self.chunk_input(day, {v.id for v in self.by_day[day]}, free=True)
+        chunk = self.chunk_input(day, {v.id for v in self.by_day[day]}, True, exclude)
         best = None
         for slack, free in product(SLACKS, (True, False)):
             chunk.free_staff = {c: frozenset(s) for c, s in self.pools.items()} if free else {}

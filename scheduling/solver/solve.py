@@ -65,6 +65,7 @@ def solve(
     search.choose_pools(POOL_SHARE)
     search.first_pass(FIRST_PASS_SHARE)
     lns.improve(search)
+    search.proven = search.proven or not candidates  # nothing to place: optimal
     return _plan(problem, search, blocked, began)
 
 
