@@ -6,6 +6,7 @@ and every chart carries text labels, so nothing depends on telling colours apart
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from html import escape
 
@@ -39,9 +40,14 @@ def _marker(kind: str, x: float, y: float, colour: str) -> str:
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
 
 
-def _scale(values: list[float], zero: bool = True) -> tuple[float, float]:
+def _scale(values: list[float]) -> tuple[float, float]:
+    """0 and a round top above the largest value, so the four grid steps read well."""
     top = max(values, default=1.0) or 1.0
-    return 0.0, top * 1.15
+    magnitude = 10 ** math.floor(math.log10(top))
+    for step in (1, 2, 2.5, 4, 5, 8, 10):
+        if step * magnitude >= top * 1.05:
+            return 0.0, step * magnitude
+    return 0.0, 10 * magnitude
 
 
 def _frame(width: int, height: int, title: str, body: list[str]) -> Markup:
@@ -49,6 +55,7 @@ def _frame(width: int, height: int, title: str, body: list[str]) -> Markup:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" aria-label="{escape(title)}" class="chart" {FONT}>'
         f"<title>{escape(title)}</title>"
+        f'<text x="8" y="20" font-size="14" font-weight="600">{escape(title)}</text>'
     )
     return Markup(head + "".join(body) + "</svg>")
 
@@ -90,10 +97,10 @@ def line_chart(
     marker_label: str = "",
     digits: int = 1,
     width: int = 720,
-    height: int = 280,
+    height: int = 300,
 ) -> Markup:
     """Lines over x_labels; marker_at draws a labelled vertical line (e.g. the pilot start)."""
-    left, top, right, bottom = 48, 16, 16, 64
+    left, top, right, bottom = 48, 40, 16, 64
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for s in series for v in s.values if v is not None]
     _, y_max = _scale(values)
@@ -140,10 +147,10 @@ def bar_chart(
     series: list[Series],
     digits: int = 1,
     width: int = 720,
-    height: int = 260,
+    height: int = 290,
 ) -> Markup:
     """Grouped vertical bars with the value printed on each bar."""
-    left, top, right, bottom = 48, 16, 16, 64
+    left, top, right, bottom = 48, 40, 16, 64
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for s in series for v in s.values if v is not None]
     _, y_max = _scale(values)
@@ -179,7 +186,7 @@ def hbar_chart(
     width: int = 720,
 ) -> Markup:
     """Horizontal bars (label, value, reference): e.g. worked hours against the contract."""
-    left, row_h, top = 170, 22, 10
+    left, row_h, top = 170, 22, 34
     height = top + row_h * len(rows) + 30
     plot_w = width - left - 70
     top_value = max([v for _, v, _ in rows] + [r or 0 for _, _, r in rows] + [1])

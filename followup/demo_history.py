@@ -82,7 +82,7 @@ def add_sick_leave(team, staff, first, today, pilot_start, rng) -> dict:
 
 
 def seed_fortnight(team, cfg, staff, start, piloting, sick, rng, plan=None):
-    """One published fortnight: shifts, visits, plan, assignments and outcomes."""
+    """One published fortnight: shifts, visits, plan, assignments and outcomes (bulk rows)."""
     spec = generate_team(cfg["seed"], n_staff=cfg["n_staff"], n_clients=cfg["n_clients"],
                          start=start, days=14)  # fmt: skip
     problem_json = team_to_problem(spec)
@@ -90,66 +90,96 @@ def seed_fortnight(team, cfg, staff, start, piloting, sick, rng, plan=None):
     if plan is None:  # visit ids and minutes are relative to the fortnight: reusable
         plan = baseline.continuity_first(problem) if piloting else baseline.travel_first(problem)
     staff_ids = {s.id: m.id for s, m in zip(spec.staff, staff, strict=True)}
-    clients = client_ids(team, spec)
-    for s, member in zip(spec.staff, staff, strict=True):
-        for sh in s.shifts:
-            db.session.add(Shift(staff_id=member.id, start=sh.start, end=sh.end,
-                                 break_earliest=sh.break_earliest, break_latest=sh.break_latest,
-                                 break_minutes=sh.break_minutes))  # fmt: skip
-    visits = {}
-    for v in problem_json["visits"]:
-        earliest = datetime.strptime(v["earliest_start"], TIME)
-        visits[v["id"]] = Visit(
-            team_id=team.id, client_id=clients[v["client"]], date=earliest.date(),
-            earliest_start=earliest, latest_start=datetime.strptime(v["latest_start"], TIME),
-            duration_min=v["duration"], staff_required=v["staff_required"],
-            skills=v["skills"], kind=v["kind"],
-        )  # fmt: skip
-    db.session.add_all(visits.values())
-    published = datetime.combine(start - timedelta(days=4), datetime.min.time())
-    version = next_version(team.id)
-    first = Plan(team_id=team.id, horizon_start=start, days=14, version=version,
-                 state="published", published_at=published, created_at=published)  # fmt: skip
-    second = Plan(team_id=team.id, horizon_start=start, days=14, version=version + 1,
-                  state="published", published_at=published + timedelta(days=5),
-                  created_at=published + timedelta(days=5))  # fmt: skip
-    db.session.add_all([first, second])
-    db.session.flush()
-    rows, outcomes = [], []
+    insert_shifts(spec, staff_ids)
+    visits = visit_rows(team, spec, problem_json)
     subs = [staff_ids[s.id] for s in spec.staff if s.substitute] or list(staff_ids.values())
     regulars = [staff_ids[s.id] for s in spec.staff if not s.substitute]
     stand_ins = regulars if piloting else subs  # the pilot team covers for its own
+    starts, outcomes = {}, {}
+    for a in plan.assignments:
+        starts[a.visit] = datetime.strptime(problem.to_text(a.start), TIME)
+        crew = [staff_ids[s] for s in a.staff]
+        outcome = draw_outcome(visits[a.visit], crew, starts[a.visit], stand_ins, sick, rng)
+        if outcome is not None:
+            outcomes[a.visit] = outcome
+            visits[a.visit]["outcome"] = outcome["kind"]
+    keys = list(visits)
+    ids = db.session.scalars(
+        sa.insert(Visit.__table__).returning(Visit.__table__.c.id, sort_by_parameter_order=True),
+        [visits[k] for k in keys],
+    ).all()
+    visit_id = dict(zip(keys, ids, strict=True))
+    first, second = publish_two_versions(team, start)
+    rows = []
     change_rate = 0.01 if piloting else 0.04
     for a in plan.assignments:
-        visit = visits[a.visit]
-        at = datetime.strptime(problem.to_text(a.start), TIME)
+        at = starts[a.visit]
         later = at + timedelta(minutes=10)
-        moved = later <= visit.latest_start and rng.random() < change_rate
+        moved = later <= visits[a.visit]["latest_start"] and rng.random() < change_rate
         for sid in a.staff:
-            rows.append(
-                {"plan_id": first.id, "visit_id": visit.id, "staff_id": staff_ids[sid], "start": at}
-            )
-            rows.append({"plan_id": second.id, "visit_id": visit.id, "staff_id": staff_ids[sid],
-                         "start": later if moved else at})  # fmt: skip
-        outcome = draw_outcome(visit, [staff_ids[s] for s in a.staff], at, stand_ins, sick, rng)
-        if outcome is not None:
-            outcomes.append(outcome)
-            visit.outcome = outcome["kind"]
-    db.session.execute(sa.insert(Assignment), [r | {"source": "solver", "pinned": False,
-                       "created_at": utcnow(), "version": 1} for r in rows])  # fmt: skip
+            row = {"visit_id": visit_id[a.visit], "staff_id": staff_ids[sid], "source": "solver",
+                   "pinned": False, "created_at": utcnow(), "version": 1}  # fmt: skip
+            rows += [row | {"plan_id": first.id, "start": at},
+                     row | {"plan_id": second.id, "start": later if moved else at}]  # fmt: skip
+    db.session.execute(sa.insert(Assignment.__table__), rows)
     if outcomes:
-        db.session.execute(sa.insert(VisitOutcome), outcomes)
-    db.session.flush()
+        db.session.execute(
+            sa.insert(VisitOutcome.__table__),
+            [o | {"visit_id": visit_id[k]} for k, o in outcomes.items()],
+        )
     return plan
+
+
+def insert_shifts(spec, staff_ids: dict) -> None:
+    rows = [
+        {"staff_id": staff_ids[s.id], "start": sh.start, "end": sh.end,
+         "break_earliest": sh.break_earliest, "break_latest": sh.break_latest,
+         "break_minutes": sh.break_minutes, "created_at": utcnow()}
+        for s in spec.staff
+        for sh in s.shifts
+    ]  # fmt: skip
+    if rows:
+        db.session.execute(sa.insert(Shift.__table__), rows)
+
+
+def visit_rows(team, spec, problem_json) -> dict[str, dict]:
+    """Problem visit id -> the row of its Visit."""
+    clients = client_ids(team, spec)
+    out = {}
+    for v in problem_json["visits"]:
+        earliest = datetime.strptime(v["earliest_start"], TIME)
+        out[v["id"]] = {
+            "team_id": team.id, "client_id": clients[v["client"]], "date": earliest.date(),
+            "earliest_start": earliest, "latest_start": datetime.strptime(v["latest_start"], TIME),
+            "duration_min": v["duration"], "staff_required": v["staff_required"],
+            "skills": v["skills"], "kind": v["kind"], "cancelled": False, "outcome": None,
+            "created_at": utcnow(), "version": 1,
+        }  # fmt: skip
+    return out
+
+
+def publish_two_versions(team, start):
+    """The fortnight's plan as published, and a re-publication five days later."""
+    published = datetime.combine(start - timedelta(days=4), datetime.min.time())
+    version = next_version(team.id)
+    plans = [
+        Plan(team_id=team.id, horizon_start=start, days=14, version=version + i,
+             state="published", published_at=published + timedelta(days=5 * i),
+             created_at=published + timedelta(days=5 * i))
+        for i in (0, 1)
+    ]  # fmt: skip
+    db.session.add_all(plans)
+    db.session.flush()
+    return plans
 
 
 def draw_outcome(visit, staff_ids, at, stand_ins, sick, rng) -> dict | None:
     """What happened: sick staff replaced by a stand-in, a few cancellations and moves."""
-    base = {"visit_id": visit.id, "recorded_at": utcnow(), "done_by_id": None,
+    base = {"recorded_at": utcnow(), "done_by_id": None,
             "replaced_id": None, "moved_start": None}  # fmt: skip
-    away = [s for s in staff_ids if visit.date in sick.get(s, ())]
+    away = [s for s in staff_ids if visit["date"] in sick.get(s, ())]
     if away:
-        pool = [s for s in stand_ins if s not in staff_ids and visit.date not in sick.get(s, ())]
+        pool = [s for s in stand_ins if s not in staff_ids and visit["date"] not in sick.get(s, ())]
         return base | {
             "kind": "done_by_other",
             "done_by_id": rng.choice(pool or stand_ins),

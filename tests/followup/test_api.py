@@ -75,3 +75,20 @@ def test_continuity_api_access(pilot, auth, client):
     assert client.get(url).status_code == 200
     assert client.get(url.replace("planned", "guess")).status_code == 400
     assert client.get(url.replace("2026-11-02", "yesterday")).status_code == 400
+
+
+def test_all_clients_mean_equals_recount_from_the_plan_api(pilot, auth, client):
+    """Recount from GET /api/teams/<id>/plan (visits mapped to clients by the problem)."""
+    auth.login("lead-a")
+    window = f"start={START.isoformat()}&days=14"
+    team = pilot.team_a.id
+    problem = client.get(f"/api/teams/{team}/problem?{window}").get_json()
+    plan = client.get(f"/api/teams/{team}/plan?{window}").get_json()
+    client_of = {v["id"]: v["client"] for v in problem["visits"]}
+    staff_per_client = defaultdict(set)
+    for a in plan["assignments"]:
+        staff_per_client[client_of[a["visit"]]].update(a["staff"])
+    expected = sum(len(s) for s in staff_per_client.values()) / len(staff_per_client)
+    body = client.get(URL.format(team=team, basis="planned")).get_json()
+    assert len(plan["assignments"]) == 14 * 3 + 1
+    assert body["all_clients_mean"] == expected

@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from datetime import timedelta
 
 import openpyxl
 import pytest
@@ -86,3 +87,30 @@ def test_export_access(pilot, auth, client):
     auth.login("lead-a")
     assert client.get(URL.format(team=pilot.team_a.id, fmt="csv")).status_code == 200
     assert client.get(URL.format(team=pilot.team_a.id, fmt="pdf")).status_code == 400
+
+
+def test_demo_export_has_no_demo_name_or_address(db, auth, client):
+    """The generated demo (with a fortnight of history) exported in both formats."""
+    import demo
+    from followup.demo_history import seed_history
+    from scheduling.solver.generate import generate_team
+    from tests import factories
+    from timeutil import local_today
+
+    today = local_today()
+    teams = demo.seed_demo(today, generate_team)
+    seed_history(teams, today, {"pilot": demo.PILOT, "comparison": demo.COMPARISON}, 1)
+    factories.make_user("eval", "evaluator")
+    db.session.commit()
+    secrets = secrets_in_db(db)
+    assert len(secrets) > 50
+    auth.login("eval")
+    start = today - timedelta(days=today.weekday() + 14)
+    for team in teams.values():
+        for fmt in ("csv", "xlsx"):
+            url = f"/followup/export?team={team.id}&start={start}&days=14&format={fmt}"
+            files = texts_of(client.get(url).data)
+            assert "visits.csv" in files or "followup.xlsx" in files
+            for name, text in files.items():
+                leaks = [s for s in secrets if s in text]
+                assert not leaks, f"{leaks[:3]} in {name}"
