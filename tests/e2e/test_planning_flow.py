@@ -86,3 +86,23 @@ def test_lead_proposes_publishes_and_sees_the_diff(server, tablet):
     body = tablet.locator("main").inner_text()
     assert "Ändringar" in body and "publicerad" in body.lower()
     shot(tablet, "10-andringar", full_page=False)
+
+
+def test_staff_sees_my_shifts_and_gets_a_rest_warning(server, tablet):
+    base, facts = server
+    login(tablet, base, "demo-staff")
+    tablet.goto(f"{base}/me/shifts")
+    assert "Mina pass" in tablet.locator("h1").inner_text()
+    assert no_wider_than_viewport(tablet)
+    shot(tablet, "11-mina-pass")
+    # A shift starting 02:00 the day after an evening shift leaves far less than 11 h rest.
+    day = date.fromisoformat(facts["day"]) + timedelta(days=1)
+    tablet.goto(f"{base}/me/shifts/new?day={day.isoformat()}")
+    tablet.fill("#start", "02:00")
+    tablet.fill("#end", "06:00")
+    tablet.fill("#break_earliest", "")
+    tablet.fill("#break_latest", "")
+    with tablet.expect_navigation():
+        tablet.click("main button[type=submit]")
+    assert "minst 11 h" in tablet.locator("main").inner_text()
+    shot(tablet, "12-dygnsvila")
