@@ -17,6 +17,7 @@ from followup.models import MetricSnapshot
 from followup.records import Window
 from scheduling.models import Visit
 from teams.models import Team
+from timeutil import local_today
 
 log = logging.getLogger(__name__)
 WEEKS_BACK = 26
@@ -87,7 +88,7 @@ def missing_weeks(team: Team, last: date, weeks: int) -> list[date]:
 def snapshot_missing(today: date | None = None, weeks: int = WEEKS_BACK) -> int:
     """Snapshot every completed week of the last `weeks` that has none yet (caller commits).
     Each team's rows are loaded once for the whole span, then cut into weekly windows."""
-    today = today or date.today()
+    today = today or local_today()
     last = monday(today) - timedelta(days=7)  # the latest week that has ended
     made = 0
     for team in db.session.scalars(sa.select(Team).order_by(Team.id)).all():

@@ -73,3 +73,14 @@ def test_lead_records_moved_visit_for_anyone(pilot, auth, client, db):
     auth.logout()
     auth.login("lead-b")
     assert client.post(f"/followup/outcomes/{visit.id}", data={"kind": "done"}).status_code == 404
+
+
+def test_nightly_job_is_registered_and_fills_snapshots(pilot, app, db, monkeypatch):
+    from scheduling.jobs import make_scheduler
+
+    scheduler = make_scheduler(app)
+    job = scheduler.get_job("followup-snapshots")
+    assert job is not None and job.func is jobs.nightly_snapshots
+    monkeypatch.setattr(jobs, "local_today", lambda: START + timedelta(days=21))
+    jobs.nightly_snapshots(app)
+    assert db.session.scalar(sa.select(sa.func.count(MetricSnapshot.id))) == 2
