@@ -77,7 +77,7 @@ def test_no_plan_is_404(w, client, auth):
 
 def test_published_plan_from_the_api_validates(w, db, client, auth):
     """The done-when check on a small seeded team: solve, publish, fetch both, validate."""
-    run = jobs.run_solver(jobs.start_run(w.team, START, 3, w.lead, 2).id, workers=1)
+    run = jobs.run_solver(jobs.start_run(w.team, START, 3, w.lead, 1).id, workers=1)
     plans.publish_plan(run.plan, w.lead)
     db.session.commit()
     auth.login("lead-liten")

@@ -27,7 +27,7 @@ def w(db):
 
 
 def queued(w, db, **kw) -> SolverRun:
-    run = jobs.start_run(w.team, START, 3, w.lead, time_limit_s=2, **kw)
+    run = jobs.start_run(w.team, START, 3, w.lead, time_limit_s=1, **kw)
     db.session.commit()
     return run
 
@@ -149,7 +149,7 @@ def test_a_real_solver_process(file_app):
 
     w = small_team(START)
     db.session.commit()
-    run = jobs.start_run(w.team, START, 3, None, time_limit_s=2)
+    run = jobs.start_run(w.team, START, 3, None, time_limit_s=1)
     db.session.commit()
     process = jobs.launch(file_app, run.id)
     process.join(timeout=60)

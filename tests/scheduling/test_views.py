@@ -16,7 +16,7 @@ from timeutil import local_today
 @pytest.fixture
 def w(app, db):
     app.config["SOLVER_LAUNCH"] = "inline"
-    app.config["SOLVER_TIME_LIMIT_S"] = 2
+    app.config["SOLVER_TIME_LIMIT_S"] = 1
     small = small_team(local_today())
     db.session.commit()
     return small
