@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import audit
 from clients.models import CareNeed, Client, ClientAbsence
 from extensions import db
-from scheduling.expand import cancel_need_visits, reexpand_need
+from scheduling.expand import cancel_need_visits, reexpand_need, sync_client_visits
 from teams.models import StaffMember, Team
 
 STAFF_LISTS = ("contact_staff", "preferred_staff", "refused_staff")
@@ -75,10 +75,13 @@ def add_absence(client: Client, kind: str, start_date, end_date) -> ClientAbsenc
     absence = ClientAbsence(client=client, kind=kind, start_date=start_date, end_date=end_date)
     db.session.add(absence)
     audit.log("client.absence", client, kind=kind, start_date=start_date, end_date=end_date)
+    sync_client_visits(client)  # no visits while away (scheduling/expand.py)
     return absence
 
 
 def delete_absence(absence: ClientAbsence) -> None:
     audit.log("client.absence_delete", absence.client, kind=absence.kind)
-    absence.client.absences.remove(absence)
+    client = absence.client
+    client.absences.remove(absence)
     db.session.flush()
+    sync_client_visits(client)

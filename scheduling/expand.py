@@ -201,3 +201,33 @@ def cancel_need_visits(need: CareNeed, now: datetime | None = None) -> int:
         visit.cancel_reason = NEED_CHANGED
     db.session.flush()
     return len(visits)
+
+
+CLIENT_AWAY = "client_away"
+
+
+def sync_client_visits(client: Client, now: datetime | None = None) -> dict[str, int]:
+    """After a client absence was added or removed: cancel the coming visits on days the
+    client is away (cancel_reason "client_away"), and bring back those cancelled so on days
+    the client is home again. Started or performed visits are left alone."""
+    now = now or local_now()
+    db.session.flush()
+    db.session.refresh(client, ["absences"])
+    visits = db.session.scalars(
+        sa.select(Visit).where(
+            Visit.client_id == client.id, Visit.earliest_start >= now, Visit.outcome.is_(None)
+        )
+    ).all()
+    counts = {"cancelled": 0, "restored": 0}
+    for visit in visits:
+        home = client_expects_visit(client, visit.date)
+        if not home and not visit.cancelled:
+            visit.cancelled, visit.cancel_reason = True, CLIENT_AWAY
+            counts["cancelled"] += 1
+        elif home and visit.cancelled and visit.cancel_reason == CLIENT_AWAY:
+            visit.cancelled, visit.cancel_reason = False, None
+            counts["restored"] += 1
+    db.session.flush()
+    if any(counts.values()):
+        audit.log("visits.client_away", client, team_id=client.team_id, **counts)
+    return counts

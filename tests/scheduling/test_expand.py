@@ -99,3 +99,17 @@ def test_the_job_expands_four_weeks(app, db):
     expand_job(app)
     assert len(visits_of(team)) == 28
     assert expand_upcoming() == 0
+
+
+def test_client_absence_cancels_and_restores_coming_visits(db):
+    w = small_team(local_today() + timedelta(days=1))
+    client = w.clients[0]
+    day = w.start + timedelta(days=1)
+    absence = client_service.add_absence(client, "hospital", day, day)
+    db.session.commit()
+    away = [v for v in visits_of(w.team, day) if v.client_id == client.id]
+    assert len(away) == 2 and all(v.cancelled and v.cancel_reason == "client_away" for v in away)
+    assert not any(v.cancelled for v in visits_of(w.team, w.start))
+    client_service.delete_absence(absence)
+    db.session.commit()
+    assert not any(v.cancelled for v in visits_of(w.team, day))
