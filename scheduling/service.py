@@ -7,6 +7,7 @@ Visits from care needs (scheduling.expand)
     expand_visits(team, start, days, needs=None) -> list[Visit]      idempotent
     reexpand_need(need, now=None) -> dict                             after a need changed
     cancel_need_visits(need, now=None) -> int                         before a need is deleted
+    sync_client_visits(client, now=None) -> dict                      after a client absence
     client_expects_visit(client, day) -> bool
 Problem (scheduling.problem_builder)
     build_problem(team, start, days, *, replan_from=None, now=None) -> dict   PROBLEM-FORMAT.md
@@ -35,6 +36,7 @@ from scheduling.expand import (  # noqa: F401
     expand_upcoming,
     expand_visits,
     reexpand_need,
+    sync_client_visits,
 )
 from scheduling.plans import (  # noqa: F401
     PlanError,
