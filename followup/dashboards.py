@@ -150,11 +150,28 @@ def evaluator_view() -> dict:
                 for i, p in enumerate((_("Before"), _("After")))
             ],
         ),
+        "monthly_chart": monthly_chart(teams),
         "periods": periods,
         "indicators": INDICATORS,
         "sick_leave": sick_leave_rows(teams),
         "default_start": local_today() - timedelta(days=14),
     }
+
+
+def monthly_chart(teams: list[Team]):
+    """Skönsmo's own view: different staff per client per calendar month (None: no months)."""
+    rows = {
+        t.id: {s.week_start: s.data.get("mean") for s in jobs.trend(t.id, jobs.MONTH_DEFINITION)}
+        for t in teams
+    }
+    months = sorted({m for r in rows.values() for m in r})
+    if not months:
+        return None
+    return charts.bar_chart(
+        _("Different staff per client and calendar month (Skönsmo's measure, performed)"),
+        [m.strftime("%Y-%m") for m in months],
+        [charts.Series(t.name, [rows[t.id].get(m) for m in months]) for t in teams],
+    )
 
 
 def sick_leave_rows(teams: list[Team], months: int = 6) -> dict:

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from extensions import db
+from followup import continuity as cont
 from followup import service
 from followup.models import MetricSnapshot
 from followup.records import Window
@@ -21,6 +22,7 @@ from timeutil import local_today
 
 log = logging.getLogger(__name__)
 WEEKS_BACK = 26
+MONTH_DEFINITION = "teamplan-followup-month/1"
 
 
 def monday(day: date) -> date:
@@ -98,17 +100,51 @@ def snapshot_missing(today: date | None = None, weeks: int = WEEKS_BACK) -> int:
         span = Window(snapshot_window(todo[0]).start, (todo[-1] - todo[0]).days + 14)
         data = service.load_team(team, span)
         made += sum(snapshot_team_week(team, w, data) is not None for w in todo)
+    for team in db.session.scalars(sa.select(Team).order_by(Team.id)).all():
+        made += snapshot_months(team, today)
     return made
 
 
-def trend(team_id: int) -> list[MetricSnapshot]:
-    """The team's weekly snapshots, oldest first."""
+def snapshot_months(team: Team, today: date) -> int:
+    """Skönsmo's monthly figure for each completed calendar month wholly after the team's
+    first visit (kept like the weekly rows; `week_start` holds the month's first day)."""
+    first_visit = db.session.scalar(
+        sa.select(sa.func.min(Visit.date)).where(Visit.team_id == team.id)
+    )
+    if first_visit is None:
+        return 0
+    have = {s.week_start for s in trend(team.id, MONTH_DEFINITION)}
+    first = first_visit if first_visit.day == 1 else next_month(first_visit)
+    todo = []
+    while next_month(first) <= today.replace(day=1):
+        if first not in have:
+            todo.append(first)
+        first = next_month(first)
+    if not todo:
+        return 0
+    data = service.load_team(team, Window(todo[0], (next_month(todo[-1]) - todo[0]).days))
+    for month in todo:
+        counts = cont.monthly_distinct_staff(data.visits, data.staff, month.year, month.month)
+        values = [n for n in counts.values() if n]
+        figures = {"mean": cont.mean_or_none(values), "clients": len(values)}
+        db.session.add(MetricSnapshot(team_id=team.id, week_start=month,
+                                      definition=MONTH_DEFINITION, data=figures))  # fmt: skip
+    db.session.flush()
+    return len(todo)
+
+
+def next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def trend(team_id: int, definition: str = service.SNAPSHOT_DEFINITION) -> list[MetricSnapshot]:
+    """The team's weekly (or, with MONTH_DEFINITION, monthly) snapshots, oldest first."""
     return list(
         db.session.scalars(
             sa.select(MetricSnapshot)
             .where(
                 MetricSnapshot.team_id == team_id,
-                MetricSnapshot.definition == service.SNAPSHOT_DEFINITION,
+                MetricSnapshot.definition == definition,
             )
             .order_by(MetricSnapshot.week_start)
         )

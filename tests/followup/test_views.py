@@ -84,3 +84,26 @@ def test_nightly_job_is_registered_and_fills_snapshots(pilot, app, db, monkeypat
     monkeypatch.setattr(jobs, "local_today", lambda: START + timedelta(days=21))
     jobs.nightly_snapshots(app)
     assert db.session.scalar(sa.select(sa.func.count(MetricSnapshot.id))) == 2
+
+
+def test_monthly_snapshots_count_distinct_staff_per_calendar_month(pilot, db):
+    from datetime import date
+
+    from tests.followup.conftest import add_visit
+
+    plan = pilot.plan
+    plan.days = 60  # let the published plan cover December too
+    add_visit(pilot.team_a, pilot.client_a, date(2026, 12, 1), 8, [pilot.staff_a], plan=plan)
+    add_visit(pilot.team_a, pilot.client_a, date(2026, 12, 20), 8, [pilot.lead_a], plan=plan)
+    add_visit(pilot.team_a, pilot.young, date(2026, 12, 2), 8, [pilot.staff_a], plan=plan)
+    add_visit(pilot.team_a, pilot.young, date(2026, 12, 9), 23, [pilot.lead_a], plan=plan)
+    db.session.commit()
+    jobs.snapshot_missing(today=date(2027, 1, 5))
+    rows = db.session.scalars(
+        sa.select(MetricSnapshot).where(MetricSnapshot.definition == jobs.MONTH_DEFINITION)
+    ).all()
+    # November is partial (first visit on the 2nd). December: Klient A met 2, Yngve 1 (the
+    # 23:00 visit is outside 07-22) -> mean 1.5 over 2 clients.
+    assert [(r.week_start, r.data) for r in rows] == [
+        (date(2026, 12, 1), {"mean": 1.5, "clients": 2})
+    ]
