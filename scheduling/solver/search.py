@@ -222,7 +222,9 @@ class Search:
         began = time.perf_counter()
         chunk = self.chunk_input(day, {v.id for v in self.by_day[day]}, True, exclude)
         best = None
-        for slack, free in product(SLACKS, (True, False)):
+        # Out of time (a day still without routes): only the two extreme variants.
+        variants = [(0, True), (None, True)] if self.stopped() else product(SLACKS, (True, False))
+        for slack, free in variants:
             chunk.free_staff = {c: frozenset(s) for c, s in self.pools.items()} if free else {}
             for v in self.by_day[day]:
                 self.incumbent.pop(v.id, None)
