@@ -1,5 +1,6 @@
 """Browser tests: the app in a subprocess on a free port with a fresh SQLite file, and a
-headless Chromium at tablet size (768 x 1024). Skipped when Chromium or Playwright is missing.
+headless Chromium at tablet size (768 x 1024). Skipped when Chromium or Playwright is missing,
+unless E2E_REQUIRED=1 (CI), which turns the skip into an error.
 """
 
 import json
@@ -36,6 +37,8 @@ def pytest_collection_modifyitems(config, items):
         reason = "e2e: the playwright package is not installed"
     elif not os.path.exists(CHROMIUM):
         reason = f"e2e: no Chromium at {CHROMIUM} (apt-get install -y chromium)"
+    if reason and os.environ.get("E2E_REQUIRED") == "1":
+        raise pytest.UsageError(f"{reason}; E2E_REQUIRED=1 makes the browser tests mandatory")
     if reason:
         for item in items:
             if "tests/e2e" in str(item.fspath):
