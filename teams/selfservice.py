@@ -14,6 +14,7 @@ import audit
 from extensions import db
 from formutil import ConfirmForm, form_page
 from scheduling import weekdata
+from scheduling.sickcall import report_sick
 from teams import service, shiftrules
 from teams.access import (
     TEAM_MEMBERS,
@@ -226,10 +227,8 @@ def sick_today():
     staff = subject()
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    today = local_today()
-    if not any(a.kind == "sick" and a.start_date <= today <= a.end_date for a in staff.absences):
-        service.add_absence(staff, "sick", today, today, acting_user())
-        db.session.commit()
+    report_sick(staff, local_today(), acting_user())
+    db.session.commit()
     flash(_("You are registered as sick today. Get well! The team sees it on the board."))
     return back(staff, endpoint=".week")
 
