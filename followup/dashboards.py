@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from extensions import db
 from followup import charts, jobs, service, workload
 from followup.records import Window
+from scheduling.models import Visit
 from teams.models import StaffMember, Team
 from timeutil import local_today
 
@@ -179,6 +180,12 @@ def sick_leave_rows(teams: list[Team], months: int = 6) -> dict:
     first = date(today.year, today.month, 1)
     for _i in range(months - 1):
         first = (first - timedelta(days=1)).replace(day=1)
+    # Months before any recorded work would read as 0 % sick leave: start at the first visit.
+    first_visit = db.session.scalar(
+        sa.select(sa.func.min(Visit.date)).where(Visit.team_id.in_([t.id for t in teams]))
+    )
+    if first_visit is not None:
+        first = max(first, first_visit.replace(day=1))
     span = service.months_between(first, today)
     return {"months": span, "teams": {t.id: service.sick_leave_months(t, span) for t in teams}}
 
