@@ -14,7 +14,7 @@ from flask import Blueprint, abort, jsonify, request
 from flask_login import current_user
 
 from clients.service import team_clients
-from extensions import db
+from extensions import db, login_manager
 from scheduling.plans import client_key, latest_plan_for, plan_json
 from scheduling.problem_builder import build_problem
 from teams.access import TEAM_MEMBERS, own_team_or_404, roles
@@ -26,6 +26,17 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_DAYS = 28
 STATES = ("published", "draft")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@bp.record_once
+def _no_login_redirect(state) -> None:
+    """A request without a session gets 401 JSON here, not a redirect to the login page."""
+    login_manager.blueprint_login_views[bp.name] = None
+
+
+@bp.errorhandler(401)
+def unauthorized(error):
+    return jsonify(error="login required"), 401
 
 
 class BadParameter(Exception):

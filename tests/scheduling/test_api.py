@@ -89,3 +89,9 @@ def test_published_plan_from_the_api_validates(w, db, client, auth):
     assert check_plan(problem, plan) == []
     assert len(plan.assignments) + len(plan.unassigned) == len(problem.visits)
     assert client.get(f"/api/teams/{w.team.id}/plan?{QUERY}&state=draft").status_code == 404
+
+
+def test_without_login_401(w, client):
+    response = client.get("/api/teams")
+    assert response.status_code == 401 and response.json == {"error": "login required"}
+    assert client.get("/teams/1/plans").status_code == 302  # pages still go to the login form
