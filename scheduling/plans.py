@@ -159,7 +159,8 @@ def new_draft_from(plan: Plan, user: User | None = None) -> Plan:
     for a in plan.assignments:
         copy_assignment(a, draft)
     db.session.flush()
-    audit.log("plan.draft", draft, based_on=plan.id, version=draft.version)
+    audit.log("plan.draft", draft, user_id=user.id if user else None, based_on=plan.id,
+              version=draft.version)  # fmt: skip
     return draft
 
 
@@ -192,7 +193,8 @@ def publish_plan(plan: Plan, user: User | None) -> Plan:
     plan.published_at = utcnow()
     plan.published_by_id = user.id if user else None
     db.session.flush()
-    audit.log("plan.publish", plan, version=plan.version, assignments=len(plan.assignments))
+    audit.log("plan.publish", plan, user_id=user.id if user else None, version=plan.version,
+              assignments=len(plan.assignments))  # fmt: skip
     return plan
 
 
@@ -242,7 +244,8 @@ def store_solver_plan(
             if a.visit_id not in solved:
                 copy_assignment(a, plan)
     db.session.flush()
-    audit.log("plan.propose", plan, version=plan.version, status=plan.solver_status)
+    audit.log("plan.propose", plan, user_id=user.id if user else None, version=plan.version,
+              status=plan.solver_status, based_on=based_on.id if based_on else None)  # fmt: skip
     return plan
 
 

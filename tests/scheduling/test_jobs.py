@@ -49,6 +49,10 @@ def test_run_stores_a_valid_draft(w, db):
     from scheduling.solver.plan import parse_plan
 
     assert check_plan(problem, parse_plan(stored, problem)) == []
+    from audit import AuditEvent
+
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "plan.propose"))
+    assert event.user_id == w.lead.id and event.object_id == plan.id
 
 
 def test_one_run_at_a_time_per_team(w, db):
