@@ -8,6 +8,19 @@ from flask_wtf.csrf import CSRFError
 from config import Config, config_from_env
 from extensions import babel, csrf, db, login_manager, migrate
 
+# Only this site's own files: no inline script or style, no framing, forms post here only.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
 # Endpoints anyone may reach without logging in; every other one needs a role (see access.roles).
 PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "auth.set_language", "ical.feed"})
 
@@ -20,6 +33,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_access_control(app)
+    register_security_headers(app)
     register_error_handlers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -67,8 +81,16 @@ def register_blueprints(app: Flask) -> None:
     from teams.selfservice import bp as selfservice_bp
     from teams.views import bp as teams_bp
 
-    for bp in (auth_bp, teams_bp, clients_bp, admin_bp, followup_bp, followup_api_bp, board_bp,
-               selfservice_bp):
+    for bp in (
+        auth_bp,
+        teams_bp,
+        clients_bp,
+        admin_bp,
+        followup_bp,
+        followup_api_bp,
+        board_bp,
+        selfservice_bp,
+    ):
         app.register_blueprint(bp)
     for bp in (scheduling_bp, scheduling_api_bp, ical_bp):
         app.register_blueprint(bp)
@@ -87,6 +109,20 @@ def register_access_control(app: Flask) -> None:
         if current_user.role not in getattr(view, "allowed_roles", ()):
             abort(403)
         return None
+
+
+def register_security_headers(app: Flask) -> None:
+    """Headers on every response; pages with care data are never stored by caches."""
+
+    @app.after_request
+    def add_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
 
 
 def register_error_handlers(app: Flask) -> None:

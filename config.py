@@ -35,6 +35,7 @@ class ProductionConfig(Config):
 
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
     DEMO_ALLOWED = False
 
     @classmethod

@@ -212,9 +212,25 @@ class TeamForm(FlaskForm):
         return valid
 
 
+PASSWORD_MIN_LENGTH = 10
+COMMON_PASSWORDS = frozenset(
+    {"1234567890", "0123456789", "password123", "lösenord123", "losenord123", "qwertyuiop",
+     "sommar2024", "sommar2025", "sommar2026", "vinter2025", "vinter2026", "hemtjänst1"}
+)  # fmt: skip
+
+
 class UserForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(REQUIRED), Length(3, 80)])
-    password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8)])
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            Optional(),
+            Length(
+                min=PASSWORD_MIN_LENGTH,
+                message=_l("A password needs at least %(min)d characters."),
+            ),
+        ],
+    )
     role = SelectField(_l("Role"), choices=choices(ROLES))
     staff_member_id = SelectField(_l("Staff member"), coerce=int, default=0)
     language = SelectField(
@@ -222,6 +238,13 @@ class UserForm(FlaskForm):
     )
     active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save"))
+
+    def validate_password(self, field):
+        """Password policy for every new or changed password (the demo's own are exempt)."""
+        password = (field.data or "").strip().lower()
+        username = (self.username.data or "").strip().lower()
+        if password and (username in password or password in COMMON_PASSWORDS):
+            raise ValidationError(_l("Choose a password that is not the username or a common one."))
 
     def validate_staff_member_id(self, field):
         if self.role.data in ("staff", "lead") and not field.data:
