@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,7 +13,8 @@ from flask_login import current_user
 from extensions import db
 from formutil import ConfirmForm
 from scheduling import jobs, plans, sickcall
-from scheduling.models import Plan, SolverRun
+from scheduling.conflicts import unassigned_reason
+from scheduling.models import Plan, SolverRun, Visit
 from scheduling.plan_forms import ProposeForm, SickCallForm
 from teams.access import TEAM_MEMBERS, acting_user, check_team, own_team_or_404, roles
 from teams.service import team_staff
@@ -147,10 +149,21 @@ def plan(plan_id: int):
         "scheduling/plan.html",
         plan=plan,
         days=days,
+        unassigned=_unassigned(plan),
         published=published if published and published.id != plan.id else None,
         may_publish=plans.may_publish(current_user, plan.team),
         confirm=ConfirmForm(),
     )
+
+
+def _unassigned(plan: Plan) -> list[tuple[Visit, str]]:
+    """The visits the solver could not place, with the reason in the user's language."""
+    entries = {plans.key_id(u["visit"]): u for u in plan.solver_unassigned or []}
+    if not entries:
+        return []
+    visits = db.session.scalars(sa.select(Visit).where(Visit.id.in_(entries)))
+    rows = [(v, unassigned_reason(entries[v.id])) for v in visits if not v.cancelled]
+    return sorted(rows, key=lambda row: row[0].earliest_start)
 
 
 @bp.post("/plans/<int:plan_id>/publish")

@@ -150,3 +150,14 @@ def test_diff_covers_only_the_days_both_versions_plan(w, db):
             plans.copy_assignment(a, later)
     db.session.commit()
     assert plans.diff_plans(published, later) == []  # day one is outside the new version
+
+
+def test_plan_page_says_why_a_visit_has_no_staff(w, client, auth, db):
+    draft = hand_plan(w, state="draft")
+    left = draft.assignments[0]
+    draft.solver_unassigned = [{"visit": f"v{left.visit_id}", "code": "max_minutes", "data": {}}]
+    db.session.delete(left)
+    db.session.commit()
+    auth.login("staff-liten")
+    page = client.get(f"/plans/{draft.id}").get_data(as_text=True)
+    assert "Obemannade besök" in page and "arbetstid" in page
