@@ -184,11 +184,16 @@ def run_solver(
     user = db.session.get(User, run.created_by_id) if run.created_by_id else None
     based_on = db.session.get(Plan, run.based_on_id) if run.based_on_id else None
     plan_json = to_json(solved, problem)
-    plan = plans.store_solver_plan(team, run.problem, plan_json, user=user, based_on=based_on)
-    run.plan_id = plan.id
-    run.progress = {**(run.progress or {}), **_summary(plan_json), "fraction": 1.0}
-    _finish(run, "done")
-    db.session.commit()
+    try:
+        plan = plans.store_solver_plan(team, run.problem, plan_json, user=user, based_on=based_on)
+        run.plan_id = plan.id
+        run.progress = {**(run.progress or {}), **_summary(plan_json), "fraction": 1.0}
+        _finish(run, "done")
+        db.session.commit()
+    except Exception as exc:  # e.g. a version number taken meanwhile: nothing is stored
+        log.exception("solver run %s: storing the plan failed", run_id)
+        db.session.rollback()
+        return _fail_commit(db.session.get(SolverRun, run_id), "crashed", repr(exc))
     return run
 
 

@@ -168,3 +168,16 @@ def test_scheduler_starts_only_when_enabled(app):
     assert jobs.start_scheduler(app) is None  # tests run no scheduler
     scheduler = jobs.make_scheduler(app)
     assert {job.id for job in scheduler.get_jobs()} >= {"expand_visits", "solver_housekeeping"}
+
+
+def test_a_failure_while_storing_leaves_no_half_plan(w, db, monkeypatch):
+    from scheduling import plans as plans_module
+
+    def broken(*args, **kwargs):
+        plans_module.new_plan(w.team, START, 3, None)  # half-made, must be rolled back
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(plans_module, "store_solver_plan", broken)
+    run = jobs.run_solver(queued(w, db).id, workers=1)
+    assert run.state == "failed" and run.error_code == "crashed"
+    assert plan_count(db) == 0
