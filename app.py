@@ -1,9 +1,11 @@
 """The Teamplan app factory."""
 
+import sqlalchemy as sa
 from flask import Flask, abort, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.engine import make_url
 
 from config import Config, config_from_env
 from extensions import babel, csrf, db, login_manager, migrate
@@ -55,6 +57,7 @@ def register_extensions(app: Flask) -> None:
     import models  # noqa: F401  (every model registered before migrations look)
 
     db.init_app(app)
+    register_sqlite_pragmas(app)
     migrate.init_app(app, db)
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -66,6 +69,24 @@ def register_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str):
         return db.session.get(models.User, int(user_id))
+
+
+def register_sqlite_pragmas(app: Flask) -> None:
+    """An SQLite file runs in WAL mode: readers never block the writer, and a crash mid-write
+    leaves the last committed state. A busy writer is waited for, not failed at once."""
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return
+
+    def on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    with app.app_context():
+        sa.event.listen(db.engine, "connect", on_connect)
 
 
 def register_blueprints(app: Flask) -> None:

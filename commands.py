@@ -3,6 +3,7 @@
 import click
 from flask import Flask, current_app
 
+import backup
 from extensions import db
 from timeutil import local_today
 
@@ -11,6 +12,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(scheduler_command)
+    backup.register(app)
 
 
 @click.command("seed-demo")
@@ -44,7 +46,12 @@ def seed_demo_command(if_empty: bool) -> None:
 def create_user_command(username: str, role: str, password: str) -> None:
     """Create an administrator or evaluator account (e.g. the first admin in production)."""
     from teams import service
+    from teams.forms import PASSWORD_MIN_LENGTH
 
+    if len(password) < PASSWORD_MIN_LENGTH or username.lower() in password.lower():
+        raise click.ClickException(
+            f"The password needs {PASSWORD_MIN_LENGTH}+ characters and must not hold the username."
+        )
     service.save_user(None, password, username=username, role=role, active=True)
     db.session.commit()
     click.echo(f"Created {role} {username}.")
