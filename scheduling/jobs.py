@@ -141,9 +141,9 @@ def run_solver(
     """Solve a run's problem, validate the plan and store it as a draft version.
 
     Every outcome is written to the run: done (with plan_id), cancelled, or failed with an
-    error code (invalid_problem, invalid_plan, crashed). Existing plans are never touched
-    unless a valid new draft is stored. `echo` also gets the solver's progress events (CLI).
-    Commits (it is a job)."""
+    error code (invalid_problem, invalid_plan, plan_changed, crashed). Existing plans are
+    never touched unless a valid new draft is stored. `echo` also gets the solver's progress
+    events (CLI). Commits (it is a job)."""
     from scheduling.solver.plan import to_json
     from scheduling.solver.problem import ProblemError, parse
     from scheduling.solver.solve import solve
@@ -180,6 +180,8 @@ def run_solver(
     if violations:
         detail = "; ".join(f"rule {v.rule} {v.code}: {v.message}" for v in violations[:5])
         return _fail_commit(run, "invalid_plan", detail)
+    if plan_changed_since(run):
+        return _fail_commit(run, "plan_changed", "a hand edit or a publish came first")
     team = db.session.get(Team, run.team_id)
     user = db.session.get(User, run.created_by_id) if run.created_by_id else None
     based_on = db.session.get(Plan, run.based_on_id) if run.based_on_id else None
@@ -195,6 +197,32 @@ def run_solver(
         db.session.rollback()
         return _fail_commit(db.session.get(SolverRun, run_id), "crashed", repr(exc))
     return run
+
+
+# Audit actions that change what a team's plan says (a solver result must not hide them).
+PLAN_EDIT_ACTIONS = ("plan.claim", "plan.give", "plan.swap", "plan.move", "plan.draft",
+                     "plan.publish")  # fmt: skip
+
+
+def plan_changed_since(run: SolverRun) -> bool:
+    """True if the team's plan was edited or published after the run's problem was built.
+    The result would then be a newer version without that edit, so it is not stored (the
+    audit log's ids give the order, whatever the clocks of the two processes say)."""
+    started = db.session.scalar(
+        sa.select(sa.func.min(audit.AuditEvent.id)).where(
+            audit.AuditEvent.action == "solver.start",
+            audit.AuditEvent.object_type == "SolverRun",
+            audit.AuditEvent.object_id == run.id,
+        )
+    )
+    if started is None:
+        return False
+    later = sa.select(audit.AuditEvent.id).where(
+        audit.AuditEvent.team_id == run.team_id,
+        audit.AuditEvent.id > started,
+        audit.AuditEvent.action.in_(PLAN_EDIT_ACTIONS),
+    )
+    return db.session.scalar(later.limit(1)) is not None
 
 
 def _summary(plan_json: dict) -> dict:

@@ -27,6 +27,10 @@ MESSAGES = {
     "invalid_problem": _l("The planning data could not be read. No plan was changed."),
     "invalid_plan": _l("The proposal broke a planning rule and was thrown away. No plan changed."),
     "crashed": _l("The planning stopped because of an error. No plan was changed."),
+    "plan_changed": _l(
+        "The plan was changed by hand while the planner worked. The proposal was not saved, "
+        "so it cannot undo that change: propose again."
+    ),
     "timeout": _l("The planning took too long and was stopped. No plan was changed."),
     "not_a_draft": _l("Only a draft can be published."),
     "publish_not_allowed": _l("In this team only the team lead publishes plans."),

@@ -1,0 +1,111 @@
+"""No lost updates (issue #6 item 3): two staff claiming the same visit at the same moment
+on real concurrent PostgreSQL connections (exactly one wins, the other is told why), and a
+solver result that arrives after a hand edit never hides the edit."""
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from config import TestConfig
+from extensions import db as _db
+from scheduling import boardplan, edits, jobs
+from scheduling.models import Plan, Visit
+from teams.models import StaffMember, User
+from tests import factories
+from tests.scheduling.board_world import board_world
+
+ON_POSTGRES = TestConfig.SQLALCHEMY_DATABASE_URI.startswith("postgresql")
+
+
+@pytest.fixture
+def w(app, db):
+    with app.test_request_context():
+        world = board_world()
+        db.session.commit()
+        yield world
+
+
+def newest_plan(db) -> Plan:
+    return db.session.scalars(sa.select(Plan).order_by(Plan.version.desc())).first()
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs real concurrent connections (PostgreSQL)")
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_simultaneous_claims_exactly_one_wins(app, w, db, attempt):
+    """Bo and Cia press "claim" on the free lunch visit at the same moment."""
+    visit_id, seen, team_id, day = w.lunch.id, w.lunch.version, w.team.id, w.day
+    people = {"bo": (w.bo.id, w.users["bo"].id), "cia": (w.cia.id, w.users["cia"].id)}
+    db.session.remove()  # the threads use their own connections; this one holds nothing
+    barrier = threading.Barrier(2)
+    outcome: dict[str, str] = {}
+
+    def press(name: str) -> None:
+        staff_id, user_id = people[name]
+        with app.app_context():  # its own session and connection
+            try:
+                visit = _db.session.get(Visit, visit_id)
+                staff = _db.session.get(StaffMember, staff_id)
+                user = _db.session.get(User, user_id)
+                barrier.wait(timeout=10)
+                result = edits.claim(visit, seen, staff, user)
+                if result.applied:
+                    _db.session.commit()
+                    outcome[name] = "won"
+                else:
+                    _db.session.rollback()
+                    outcome[name] = "refused"
+            except edits.StaleEdit:
+                _db.session.rollback()
+                outcome[name] = "stale"
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=press, args=(n,)) for n in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcome.values()) == ["stale", "won"], outcome
+    winner = next(n for n, o in outcome.items() if o == "won")
+    plan = boardplan.current_plan(team_id, day)
+    on_lunch = [a.staff_id for a in plan.assignments if a.visit_id == visit_id]
+    assert on_lunch == [people[winner][0]]  # the winner's claim is there, exactly once
+    assert db.session.scalar(sa.select(sa.func.count(Plan.id))) == 2  # one new draft only
+
+
+def test_the_late_claimer_gets_a_clear_message(w, client, db):
+    """The loser's request carries the version it saw: refused, in Swedish, nothing written."""
+    seen = w.lunch.version
+    assert edits.claim(w.lunch, seen, w.bo, w.users["bo"]).applied
+    db.session.commit()
+    client.post(
+        "/login", data={"username": w.users["cia"].username, "password": factories.PASSWORD}
+    )
+    response = client.post(
+        f"/visits/{w.lunch.id}/claim", data={"version": seen}, follow_redirects=True
+    )
+    page = response.get_data(as_text=True)
+    assert "Någon annan hann ändra besöket" in page
+    plan = newest_plan(db)
+    assert [a.staff_id for a in plan.assignments if a.visit_id == w.lunch.id] == [w.bo.id]
+
+
+def test_a_solver_result_after_a_claim_does_not_hide_the_claim(w, db):
+    run = jobs.start_run(w.team, w.plan.horizon_start, 7, w.users["anna"], time_limit_s=1)
+    db.session.commit()
+    assert edits.claim(w.lunch, w.lunch.version, w.bo, w.users["bo"]).applied
+    db.session.commit()
+    claimed = newest_plan(db)
+
+    run = jobs.run_solver(run.id, workers=1)
+    assert (run.state, run.error_code, run.plan_id) == ("failed", "plan_changed", None)
+    assert newest_plan(db).id == claimed.id  # the board still shows the claim
+    assert w.bo.id in {a.staff_id for a in claimed.assignments if a.visit_id == w.lunch.id}
+
+
+def test_a_solver_result_without_edits_meanwhile_is_stored(w, db):
+    run = jobs.start_run(w.team, w.plan.horizon_start, 7, w.users["anna"], time_limit_s=1)
+    db.session.commit()
+    run = jobs.run_solver(run.id, workers=1)
+    assert run.state == "done" and run.plan_id == newest_plan(db).id
