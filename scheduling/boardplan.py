@@ -17,7 +17,7 @@ from scheduling import service
 from scheduling.models import Assignment, Plan, Visit
 from scheduling.solver import plan as sp
 from scheduling.solver.problem import TIME_FORMAT, Problem, parse
-from teams.models import User
+from teams.models import Team, User
 
 sid = service.staff_key
 vid = service.visit_key
@@ -55,10 +55,22 @@ def published_for(plan: Plan) -> Plan | None:
 
 
 def draft_for_edit(plan: Plan, user: User | None) -> Plan:
-    """The plan a hand edit changes: the draft itself, or a new draft of a published plan."""
+    """The plan a hand edit changes: the draft itself, or a new draft of a published plan.
+
+    Making that draft is serialised per team (a row lock on the team): an edit that found the
+    same published plan as a concurrent one waits, then edits the draft the first one made,
+    instead of copying the published plan again and hiding the first edit in an older draft.
+    """
     if plan.state == "draft":
         return plan
-    return service.new_draft_from(plan, user)
+    db.session.execute(sa.select(Team.id).where(Team.id == plan.team_id).with_for_update())
+    newer = db.session.scalars(
+        sa.select(Plan)
+        .where(Plan.team_id == plan.team_id, Plan.state == "draft", Plan.based_on_id == plan.id)
+        .where(Plan.version > plan.version)
+        .order_by(Plan.version.desc())
+    ).first()
+    return newer or service.new_draft_from(plan, user)
 
 
 def plan_rows(plan: Plan, start: date, end: date) -> list[Assignment]:

@@ -30,18 +30,14 @@ def newest_plan(db) -> Plan:
     return db.session.scalars(sa.select(Plan).order_by(Plan.version.desc())).first()
 
 
-@pytest.mark.skipif(not ON_POSTGRES, reason="needs real concurrent connections (PostgreSQL)")
-@pytest.mark.parametrize("attempt", range(3))
-def test_two_simultaneous_claims_exactly_one_wins(app, w, db, attempt):
-    """Bo and Cia press "claim" on the free lunch visit at the same moment."""
-    visit_id, seen, team_id, day = w.lunch.id, w.lunch.version, w.team.id, w.day
-    people = {"bo": (w.bo.id, w.users["bo"].id), "cia": (w.cia.id, w.users["cia"].id)}
-    db.session.remove()  # the threads use their own connections; this one holds nothing
-    barrier = threading.Barrier(2)
+def race(app, presses: dict[str, tuple[int, int, int, int]]) -> dict[str, str]:
+    """Each name claims (visit id, version seen, staff id, user id) in its own thread, with
+    its own session and connection, all released at the same moment by a barrier."""
+    barrier = threading.Barrier(len(presses))
     outcome: dict[str, str] = {}
 
     def press(name: str) -> None:
-        staff_id, user_id = people[name]
+        visit_id, seen, staff_id, user_id = presses[name]
         with app.app_context():  # its own session and connection
             try:
                 visit = _db.session.get(Visit, visit_id)
@@ -61,16 +57,48 @@ def test_two_simultaneous_claims_exactly_one_wins(app, w, db, attempt):
             finally:
                 _db.session.remove()
 
-    threads = [threading.Thread(target=press, args=(n,)) for n in people]
+    threads = [threading.Thread(target=press, args=(n,)) for n in presses]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=60)
+    return outcome
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs real concurrent connections (PostgreSQL)")
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_simultaneous_claims_exactly_one_wins(app, w, db, attempt):
+    """Bo and Cia press "claim" on the free lunch visit at the same moment."""
+    visit_id, seen, team_id, day = w.lunch.id, w.lunch.version, w.team.id, w.day
+    people = {"bo": (w.bo.id, w.users["bo"].id), "cia": (w.cia.id, w.users["cia"].id)}
+    presses = {name: (visit_id, seen, *ids) for name, ids in people.items()}
+    db.session.remove()  # the threads use their own connections; this one holds nothing
+    outcome = race(app, presses)
     assert sorted(outcome.values()) == ["stale", "won"], outcome
     winner = next(n for n, o in outcome.items() if o == "won")
     plan = boardplan.current_plan(team_id, day)
     on_lunch = [a.staff_id for a in plan.assignments if a.visit_id == visit_id]
     assert on_lunch == [people[winner][0]]  # the winner's claim is there, exactly once
+    assert db.session.scalar(sa.select(sa.func.count(Plan.id))) == 2  # one new draft only
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs real concurrent connections (PostgreSQL)")
+@pytest.mark.parametrize("attempt", range(3))
+def test_simultaneous_claims_of_different_visits_both_land_in_one_draft(app, w, db, attempt):
+    """Found by bench/load.py: two first edits of a published plan each copied it into a new
+    draft, and the later draft hid the earlier one's claim. Now the second waits and edits
+    the first one's draft."""
+    team_id, day = w.team.id, w.day
+    presses = {
+        "bo": (w.lunch.id, w.lunch.version, w.bo.id, w.users["bo"].id),
+        "anna": (w.morning.id, w.morning.version, w.anna.id, w.users["anna"].id),
+    }
+    db.session.remove()
+    outcome = race(app, presses)
+    assert outcome == {"bo": "won", "anna": "won"}
+    plan = boardplan.current_plan(team_id, day)
+    held = {(a.visit_id, a.staff_id) for a in plan.assignments}
+    assert {(v, s) for v, _seen, s, _u in presses.values()} <= held
     assert db.session.scalar(sa.select(sa.func.count(Plan.id))) == 2  # one new draft only
 
 
