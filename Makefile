@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 export FLASK_APP := app
 
-.PHONY: run test setup translations lint format clean-db
+.PHONY: run test setup translations lint format clean-db load
 
 run: setup
 	$(BIN)/flask db upgrade
@@ -33,6 +33,11 @@ translations: $(STAMP)
 translations-update: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output -o /tmp/teamplan.pot .
 	$(BIN)/pybabel update -i /tmp/teamplan.pot -d translations --no-location --ignore-obsolete
+
+# 50 simulated tablets browse the board and claim visits for 2 minutes against gunicorn and
+# PostgreSQL on loopback (database teamplan_load, dropped and created); figures in bench-out/.
+load: setup
+	$(BIN)/python bench/load.py --duration 120 --tablets 50
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
