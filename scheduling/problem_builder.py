@@ -11,6 +11,7 @@ import math
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from clients.models import Client
 from extensions import db
@@ -162,6 +163,34 @@ def _previous(assignments: list[Assignment], known: set[str]) -> dict | None:
     return {"staff": staff, "start": _t(assignments[0].start)} if staff else None
 
 
+def _preload(team_id: int) -> list:
+    """Load the team's staff and clients with the collections read below in a few queries
+    (not one per person: a hand edit builds a problem, and the load test showed ~400 queries).
+    The caller keeps the returned rows: the session holds loaded objects only weakly."""
+    staff = db.session.scalars(
+        sa.select(StaffMember)
+        .where(StaffMember.team_id == team_id)
+        .options(
+            so.selectinload(StaffMember.shifts),
+            so.selectinload(StaffMember.absences),
+            so.selectinload(StaffMember.skills),
+        )
+        .execution_options(populate_existing=True)  # rows already in the session too
+    ).all()
+    clients = db.session.scalars(
+        sa.select(Client)
+        .where(Client.team_id == team_id)
+        .options(
+            so.selectinload(Client.contact_staff),
+            so.selectinload(Client.preferred_staff),
+            so.selectinload(Client.refused_staff),
+            so.selectinload(Client.absences),
+        )
+        .execution_options(populate_existing=True)
+    ).all()
+    return [*staff, *clients]
+
+
 def build_problem(
     team: Team,
     start: date,
@@ -180,6 +209,7 @@ def build_problem(
     have started by `now` stay where they are (pinned)."""
     end = start + timedelta(days=days)
     has_office = team.office_lat is not None and team.office_lon is not None
+    loaded = _preload(team.id)  # noqa: F841  (kept alive while the problem is built)
     members = [s for s in team.staff if s.active]
     staff = [_staff_json(s, start, end, has_office) for s in members]
     wishes = _wishes([s.id for s in members])
