@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from .problem import Problem, Shift, Staff, Visit
 
@@ -22,11 +23,20 @@ class ShiftRef:
     staff: Staff
     index: int
 
+    # By staff id and index: hashing the whole Staff record was most of the greedy's time.
+    def __hash__(self) -> int:
+        return hash((self.staff.id, self.index))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ShiftRef):
+            return NotImplemented
+        return self.index == other.index and self.staff.id == other.staff.id
+
     @property
     def shift(self) -> Shift:
         return self.staff.shifts[self.index]
 
-    @property
+    @cached_property
     def key(self) -> str:
         return f"{self.staff.id}#{self.index}"
 

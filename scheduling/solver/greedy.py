@@ -15,6 +15,7 @@ from .chunks import ShiftRef, start_domain
 from .model import ChunkInput
 from .plan import Assignment
 from .problem import Problem, Visit
+from .routes import route_ok, route_travel
 from .travel import TravelTimes
 
 
@@ -166,3 +167,196 @@ def _commit(tt, problem, routes, met, left, v, start, chosen) -> None:
         met.setdefault(v.client, set()).add(r.ref.staff.id)
         if r.ref.staff.id in left:
             left[r.ref.staff.id] -= v.duration
+
+
+def insert_missing(
+    problem: Problem, tt: TravelTimes, chunk: ChunkInput, done: list[Assignment]
+) -> list[Assignment]:
+    """Repair: insert the chunk's unplaced visits into the gaps of the routes ``done`` built.
+
+    Other stops keep their starts; each unplaced visit (earliest first) goes to the cheapest
+    gap (new face ``distinct_staff``, extra travel, history) where every route stays valid
+    (``routes.route_ok``: travel, home legs, break). A single-staff visit that fits nowhere
+    may eject one single-staff stop from a candidate route if that stop then fits elsewhere.
+    """
+    placed = {a.visit for a in done}
+    missing = [v for v in chunk.visits if v.id not in placed]
+    if not missing:
+        return done
+    st = _Repair(problem, tt, chunk)
+    for a in done:
+        if not st.load(a):
+            return done  # not routes of this chunk's shifts: leave them alone
+    for key in st.stops:
+        st.stops[key].sort(key=lambda s: (s[1], s[0]))
+    for v in sorted(missing, key=lambda v: (start_domain(v)[0], start_domain(v)[1], v.id)):
+        best = st.choose(v, st.fits(v))
+        if best is not None:
+            st.apply(v, best[0][1], {k: st.last[k][best[0][1]][1] for k in best[1]})
+        elif EJECT and v.staff_required == 1 and not v.pinned:
+            st.eject(v)
+    return list(st.out.values())
+
+
+EJECT = True  # insert_missing may move one stop aside to make room
+
+
+class _Repair:
+    def __init__(self, problem: Problem, tt: TravelTimes, chunk: ChunkInput):
+        self.problem, self.tt, self.chunk = problem, tt, chunk
+        self.refs = {r.key: r for rs in chunk.candidates.values() for r in rs}
+        self.stops: dict[str, list[tuple[str, int, int, str]]] = {k: [] for k in self.refs}
+        self.by_visit = {v.id: v for v in chunk.visits}
+        self.met = {c: set(s) for c, s in chunk.used_elsewhere.items()}
+        self.count: dict[tuple[str, str], int] = {}
+        self.left = dict(chunk.minutes_left)
+        self.out: dict[str, Assignment] = {}
+        self.keys: dict[str, list[str]] = {}  # visit id -> shift keys holding it
+        self.last: dict = {}
+
+    def load(self, a: Assignment) -> bool:
+        v = self.by_visit[a.visit]
+        keys = []
+        for sid in a.staff:
+            ref = next(
+                (r for r in self.chunk.candidates[v.id] if r.staff.id == sid and _within(r, a.start, v)),
+                None,
+            )
+            if ref is None:
+                return False
+            keys.append(ref.key)
+        self.apply(v, a.start, None, keys)
+        return True
+
+    def _add_staff(self, v: Visit, sid: str, sign: int) -> None:
+        k = (v.client, sid)
+        self.count[k] = self.count.get(k, 0) + sign
+        if sign > 0:
+            self.met.setdefault(v.client, set()).add(sid)
+        elif self.count[k] == 0 and sid not in self.chunk.used_elsewhere.get(v.client, ()):
+            self.met[v.client].discard(sid)
+        if sid in self.left:
+            self.left[sid] -= sign * v.duration
+
+    def apply(self, v: Visit, t: int, routes: dict | None, keys: list[str] | None = None) -> None:
+        loc = self.problem.location_of(v)
+        if routes is None:
+            for k in keys:
+                self.stops[k] = sorted(
+                    self.stops[k] + [(v.id, t, t + v.duration, loc)], key=lambda s: (s[1], s[0])
+                )
+        else:
+            keys = list(routes)
+            self.stops.update(routes)
+        for k in keys:
+            self._add_staff(v, self.refs[k].staff.id, +1)
+        self.keys[v.id] = keys
+        self.out[v.id] = Assignment(v.id, tuple(sorted(self.refs[k].staff.id for k in keys)), t)
+
+    def remove(self, v: Visit) -> None:
+        for k in self.keys.pop(v.id):
+            self.stops[k] = [s for s in self.stops[k] if s[0] != v.id]
+            self._add_staff(v, self.refs[k].staff.id, -1)
+        del self.out[v.id]
+
+    def fits(self, v: Visit, only: set[str] | None = None, skip: str | None = None) -> dict:
+        """Per candidate shift key: {start: (extra travel, new stop list)}."""
+        tt, loc = self.tt, self.problem.location_of(v)
+        lo, hi = start_domain(v)
+        out = {}
+        for ref in self.chunk.candidates[v.id]:
+            if ref.key == skip or (only is not None and ref.key not in only):
+                continue
+            if self.left.get(ref.staff.id, v.duration) < v.duration:
+                continue
+            route = self.stops[ref.key]
+            opts = {}
+            for i in range(len(route) + 1):
+                prev_end, prev_loc = (
+                    (route[i - 1][2], route[i - 1][3]) if i else (ref.shift.start, ref.staff.home)
+                )
+                t = max(lo, prev_end + tt.minutes(prev_loc, loc))
+                if i < len(route):
+                    t_max = min(hi, route[i][1] - v.duration - tt.minutes(loc, route[i][3]))
+                else:
+                    t_max = min(hi, ref.shift.end - v.duration - tt.minutes(loc, ref.staff.home))
+                for cand in {t, t_max} if t <= t_max else ():
+                    new = route[:i] + [(v.id, cand, cand + v.duration, loc)] + route[i:]
+                    if route_ok(tt, ref, new):
+                        cost = route_travel(tt, ref, new) - route_travel(tt, ref, route)
+                        if cand not in opts or cost < opts[cand][0]:
+                            opts[cand] = (cost, new)
+            if opts:
+                out[ref.key] = opts
+        self.last = out
+        return out
+
+    def choose(self, v: Visit, fits: dict):
+        """((cost, start), shift keys) of the cheapest placement, or None."""
+        client, w = self.problem.client_by_id[v.client], self.problem.weights
+        pinned = {p.staff for p in v.pinned}
+        met = self.met.get(v.client, set())
+        known = met | self.chunk.free_staff.get(v.client, frozenset())
+        best = None
+        for combo in combinations(fits, v.staff_required):
+            staff = {self.refs[k].staff.id for k in combo}
+            if len(staff) < v.staff_required or not pinned <= staff:
+                continue
+            cap = client.max_distinct_staff
+            if cap is not None and len(met | staff) > cap:
+                continue
+            for t in set.intersection(*(set(fits[k]) for k in combo)):
+                cost = (
+                    w["distinct_staff"] * len(staff - known)
+                    + w["travel_minute"] * sum(fits[k][t][0] for k in combo)
+                    + sum(w["history_missing"] for s in staff if not client.history.get(s))
+                )
+                if best is None or (cost, t) < best[0]:
+                    best = ((cost, t), combo)
+        return best
+
+    def eject(self, v: Visit) -> bool:
+        """Place v on a candidate shift by moving one single-staff stop u to another shift."""
+        lo, hi = start_domain(v)
+        best = None
+        for ref in self.chunk.candidates[v.id]:
+            if self.left.get(ref.staff.id, v.duration) < v.duration:
+                continue
+            for stop in list(self.stops[ref.key]):
+                u = self.by_visit.get(stop[0])
+                if u is None or u.staff_required != 1 or u.pinned:
+                    continue
+                if stop[2] < lo - 90 or stop[1] > hi + v.duration + 90:
+                    continue
+                old, old_keys = self.out[u.id], self.keys[u.id]
+                self.remove(u)
+                got = None
+                fv = self.fits(v, only={ref.key})
+                pv = self.choose(v, fv)
+                if pv is not None:
+                    tv = pv[0][1]
+                    saved = self.stops[ref.key]
+                    self.stops[ref.key] = fv[ref.key][tv][1]
+                    self._add_staff(v, ref.staff.id, +1)
+                    fu = self.fits(u, skip=ref.key)
+                    pu = self.choose(u, fu)
+                    if pu is not None:
+                        tu = pu[0][1]
+                        got = (pv[0][0] + pu[0][0], ref.key, tv, fv[ref.key][tv][1], pu[1][0], tu,
+                               fu[pu[1][0]][tu][1], u)
+                    self._add_staff(v, ref.staff.id, -1)
+                    self.stops[ref.key] = saved
+                self.apply(u, old.start, None, old_keys)
+                if got is not None and (best is None or got[0] < best[0]):
+                    best = got
+        if best is None:
+            return False
+        _, kv, tv, rv, ku, tu, ru, u = best
+        self.remove(u)
+        self.apply(v, tv, {kv: rv})
+        self.apply(u, tu, {ku: ru})
+        return True
+
+
+def _within(ref: ShiftRef, start: int, v: Visit) -> bool:
+    return ref.shift.start <= start and start + v.duration <= ref.shift.end

