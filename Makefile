@@ -32,7 +32,7 @@ translations: $(STAMP)
 # Re-extract msgids after changing texts, then translate the new ones in translations/sv.
 translations-update: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output -o /tmp/teamplan.pot .
-	$(BIN)/pybabel update -i /tmp/teamplan.pot -d translations --no-location --ignore-obsolete
+	$(BIN)/pybabel update -i /tmp/teamplan.pot -d translations --ignore-obsolete
 
 # 50 simulated tablets browse the board and claim visits for 2 minutes against gunicorn and
 # PostgreSQL on loopback (database teamplan_load, dropped and created); figures in bench-out/.

@@ -1,4 +1,5 @@
-"""The week board, a staff member's körlista, a client's visits, and the hand edits."""
+"""The week board and its day view, a staff member's körlista, a client's visits, and the
+hand edits."""
 
 from __future__ import annotations
 
@@ -37,13 +38,15 @@ def short_day(day: date) -> str:
 
 @bp.context_processor
 def template_helpers() -> dict:
-    return {"timedelta": timedelta, "short_day": short_day}
+    return {"timedelta": timedelta, "short_day": short_day, "weekday_names": ui.WEEKDAY_NAMES}
 
 
 @bp.get("/teams/<int:team_id>/board")
 @roles(*TEAM_MEMBERS)
 def week(team_id: int):
     team = own_team_or_404(team_id)
+    if "day" in request.args:
+        return day_board(team, request.args["day"])
     monday = weekdata.parse_week(request.args.get("week"), local_today())
     end = monday + timedelta(days=7)
     plan = boardplan.plan_for_week(team.id, monday)
@@ -59,6 +62,43 @@ def week(team_id: int):
         grid=weekdata.grid(cards, monday),
         unassigned=weekdata.unassigned_cards(plan, team.id, monday, end),
         week_param=weekdata.week_param,
+        today=local_today(),
+        day_link=today_or_monday(monday),
+    )
+
+
+def today_or_monday(monday: date) -> date:
+    """The day the week board's "one day at a time" link opens: today if it is in the week."""
+    today = local_today()
+    return today if monday <= today < monday + timedelta(days=7) else monday
+
+
+def day_board(team, text: str):
+    """One day of the week board (?day=YYYY-MM-DD) for a tablet in portrait: the same cards
+    and links to the same edits, one staff member under the other instead of a wide table."""
+    day = weekdata.parse_day(text)
+    if day is None:
+        message = _(
+            "That is not a day the board can show. "
+            "Give the day as YYYY-MM-DD, for example %(day)s.",
+            day=local_today().isoformat(),
+        )
+        return render_template("errors/400.html", message=message), 400
+    nxt = day + timedelta(days=1)
+    plan = boardplan.current_plan(team.id, day)
+    flags = edits.rule_flags(plan) if plan and edits.policy(team) == "flag" else None
+    cards = weekdata.cards_by_staff(plan, day, nxt, flags) if plan else {}
+    monday = weekdata.monday_of(day)
+    return render_template(
+        "board/day.html",
+        team=team,
+        plan=plan,
+        day=day,
+        days=[monday + timedelta(days=i) for i in range(7)],
+        staff=[s for s in team_service.team_staff(team.id, active_only=True) if s.id in cards],
+        cards=cards,
+        unassigned=weekdata.unassigned_cards(plan, team.id, day, nxt),
+        week=weekdata.week_param(monday),
         today=local_today(),
     )
 

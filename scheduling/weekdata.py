@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -29,6 +30,23 @@ def parse_week(text: str | None, today: date) -> date:
         except ValueError:
             pass
     return monday_of(today)
+
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The board pages around a day (its week, the days next to it); far-off years are refused
+# rather than overflowing date arithmetic.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def parse_day(text: str | None) -> date | None:
+    """'2026-11-23' -> that date; None for anything else or a day outside FIRST_DAY-LAST_DAY."""
+    if not text or not ISO_DAY.fullmatch(text):
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
 def week_param(monday: date) -> str:
