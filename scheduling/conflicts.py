@@ -2,11 +2,12 @@
 
 The validator and the solver speak codes and ids (scheduling/solver); this module turns
 them into sentences ("Hinner inte: 12 min resväg från Storgatan 3, besöket börjar 08:05").
+The figures come from each Violation's ``data`` (never from its English message); a
+violation without the keys its sentence needs (DATA_KEYS) is shown with that message.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -55,10 +56,24 @@ def skill_words(codes) -> str:
     return ", ".join(str(SKILL_WORDS.get(c, c)) for c in sorted(codes))
 
 
+# code -> the keys of Violation.data its sentence takes its figures from (validate.py)
+TRAVEL_KEYS = ("needs", "from", "to")
+DATA_KEYS: dict[str, tuple[str, ...]] = {
+    "no_travel_time": TRAVEL_KEYS,
+    "no_time_from_home": TRAVEL_KEYS,
+    "no_time_to_home": TRAVEL_KEYS,
+    "no_break": ("minutes", "earliest", "latest"),
+    "max_minutes": ("minutes", "max_minutes"),
+    "max_distinct_staff": ("client", "count", "max_distinct_staff"),
+}
+
+
 def describe(v: Violation, problem: Problem, plan: SolverPlan) -> str:
     """One violation as a Swedish (or English) sentence with names, times and minutes."""
     handler = DESCRIBERS.get(v.code)
-    return handler(v, problem, plan) if handler else v.message
+    if handler is None or any(key not in v.data for key in DATA_KEYS.get(v.code, ())):
+        return v.message
+    return handler(v, problem, plan)
 
 
 def _missing_skill(v: Violation, problem: Problem, plan: SolverPlan) -> str:
@@ -102,9 +117,6 @@ def _outside_shift(v: Violation, problem: Problem, plan: SolverPlan) -> str:
     )
 
 
-TRAVEL = re.compile(r"needs (\d+) min from (\S+) to (\S+), has (-?\d+)")
-
-
 def _place(problem: Problem, stop: str) -> str:
     if stop == "home":
         return str(_("the office"))
@@ -113,12 +125,10 @@ def _place(problem: Problem, stop: str) -> str:
 
 
 def _travel(v: Violation, problem: Problem, plan: SolverPlan) -> str:
-    found = TRAVEL.search(v.message)
-    if not found:
-        return v.message
-    minutes, origin, target, _gap = found.groups()
+    # "from"/"to" are visit ids; None is the staff member's home (the office)
+    minutes, origin, target = v.data["needs"], v.data["from"] or "home", v.data["to"]
     who = _staff_name(v.staff)
-    if target == "home":
+    if target is None:
         return _(
             "No time to get back: %(staff)s needs %(minutes)s min travel from %(place)s, "
             "the shift ends before that",
@@ -138,52 +148,34 @@ def _travel(v: Violation, problem: Problem, plan: SolverPlan) -> str:
     )
 
 
-BREAK = re.compile(r"no (\d+)-min break between (\S+) and (\S+)")
-
-
 def _no_break(v: Violation, problem: Problem, plan: SolverPlan) -> str:
-    found = BREAK.search(v.message)
-    if not found:
-        return v.message
-    minutes, earliest, latest = found.groups()
     return _(
         "Break lost: %(staff)s gets no %(minutes)s-minute break between %(earliest)s and "
         "%(latest)s",
         staff=_staff_name(v.staff),
-        minutes=minutes,
-        earliest=_clock_text(earliest),
-        latest=_clock_text(latest),
+        minutes=v.data["minutes"],
+        earliest=_clock_text(v.data["earliest"]),
+        latest=_clock_text(v.data["latest"]),
     )
-
-
-MAX_MINUTES = re.compile(r"has (\d+) visit minutes, more than (\d+)")
 
 
 def _max_minutes(v: Violation, problem: Problem, plan: SolverPlan) -> str:
-    found = MAX_MINUTES.search(v.message)
-    given, most = found.groups() if found else ("?", "?")
     return _(
         "Too much work: %(staff)s gets %(minutes)s visit minutes, at most %(max)s",
         staff=_staff_name(v.staff),
-        minutes=given,
-        max=most,
+        minutes=v.data["minutes"],
+        max=v.data["max_minutes"],
     )
 
 
-DISTINCT = re.compile(r"client (\S+) is visited by (\d+) staff, more than (\d+)")
-
-
 def _max_distinct(v: Violation, problem: Problem, plan: SolverPlan) -> str:
-    found = DISTINCT.search(v.message)
-    if not found:
-        return v.message
-    client_id, count, most = found.groups()
+    client_id = v.data["client"]
     client = db.session.get(Client, row_id(client_id))
     return _(
         "Too many faces: %(client)s would meet %(count)s different staff, at most %(max)s",
         client=client.name if client else client_id,
-        count=count,
-        max=most,
+        count=v.data["count"],
+        max=v.data["max_distinct_staff"],
     )
 
 
