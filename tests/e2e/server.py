@@ -1,5 +1,7 @@
-"""Run the app for the browser tests: a fresh SQLite file with the demo team, this week's
-visits, a published plan, and a note of which visits demo-staff can and cannot claim.
+"""Run the app for the browser tests: a fresh SQLite file with the demo teams, two past
+fortnights of follow-up history with their weekly snapshots, this week's visits, a published
+plan, and a note of which visits demo-staff can and cannot claim (and of the names and
+addresses that must never reach an evaluator).
 
     python -m tests.e2e.server --db /tmp/x.db --port 5123 --facts /tmp/facts.json
 """
@@ -26,8 +28,10 @@ def seed(today: date) -> dict:
     from teams.models import User
 
     monday = today - timedelta(days=today.weekday())
-    team = demo.seed_demo(monday, generate_team)["pilot"]
+    teams = demo.seed_demo(monday, generate_team)
+    team = teams["pilot"]
     db.session.commit()
+    seed_followup(teams, today)
     service.expand_visits(team, monday, 14)
     problem_json = service.build_problem(team, monday, 14)
     problem = parse(problem_json)
@@ -35,9 +39,39 @@ def seed(today: date) -> dict:
     service.publish_plan(plan, None)
     db.session.commit()
     staff_user = db.session.scalar(sa.select(User).where(User.username == "demo-staff"))
-    facts = {"team": team.id, "staff": staff_user.staff_member_id, "plan": plan.id}
+    facts = {"team": team.id, "staff": staff_user.staff_member_id, "plan": plan.id,
+             "comparison": teams["comparison"].id}  # fmt: skip
     facts.update(find_claims(staff_user, today))
+    facts.update(personal_data())
     return facts
+
+
+def seed_followup(teams: dict, today: date) -> None:
+    """Two past fortnights of published plans and outcomes, and their weekly snapshots."""
+    import demo
+    from extensions import db
+    from followup import jobs
+    from followup.demo_history import TEST_FORTNIGHTS, seed_history
+
+    configs = {"pilot": demo.PILOT, "comparison": demo.COMPARISON}
+    seed_history(teams, today, configs, TEST_FORTNIGHTS)
+    jobs.snapshot_missing(today)
+    db.session.commit()
+
+
+def personal_data() -> dict:
+    """Every client's and staff member's name and every address (for the privacy checks)."""
+    from clients.models import Client
+    from extensions import db
+    from teams.models import StaffMember
+
+    clients = db.session.execute(sa.select(Client.name, Client.address)).all()
+    staff = db.session.scalars(sa.select(StaffMember.name)).all()
+    return {
+        "client_names": sorted({c.name for c in clients}),
+        "addresses": sorted({c.address for c in clients if c.address}),
+        "staff_names": sorted(set(staff)),
+    }
 
 
 def find_claims(user, today: date) -> dict:
