@@ -9,13 +9,15 @@ import sqlalchemy.orm as so
 
 from clients.models import CareNeed, Client
 from extensions import db
+from followup.records import OUTCOMES
 from teams.models import StaffMember, Team, User
 from timeutil import utcnow
 
 PLAN_STATES = ("draft", "published")
 ASSIGNMENT_SOURCES = ("solver", "claimed", "manual")
-# What happened to a visit on the day (filled in by follow-up; None = not yet known).
-VISIT_OUTCOMES = ("done", "cancelled", "done_by_other", "moved")
+# What happened to a visit on the day (filled in by follow-up; None = not yet known). The
+# list's one home is followup/records.py, which records them.
+VISIT_OUTCOMES = OUTCOMES
 
 
 class Visit(db.Model):
@@ -50,6 +52,12 @@ class Visit(db.Model):
     team: so.Mapped[Team] = so.relationship()
     client: so.Mapped[Client] = so.relationship()
     care_need: so.Mapped[CareNeed | None] = so.relationship()
+
+    @so.validates("outcome")
+    def _known_outcome(self, _key: str, value: str | None) -> str | None:
+        if value is not None and value not in VISIT_OUTCOMES:
+            raise ValueError(f"unknown visit outcome {value!r}")
+        return value
 
 
 class Plan(db.Model):

@@ -98,3 +98,19 @@ def test_other_staff_member_can_share_a_visit(world, visit, db):
         db.session.add(Assignment(plan=plan, visit=visit, staff=staff, start=visit.earliest_start))
     db.session.commit()
     assert len(plan.assignments) == 2
+
+
+def test_visit_outcomes_are_the_ones_follow_up_records(visit, db):
+    from followup import records, service
+    from scheduling.models import VISIT_OUTCOMES
+
+    assert VISIT_OUTCOMES is records.OUTCOMES and "not_done" in VISIT_OUTCOMES
+    service.record_outcome(visit, "not_done", None)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Visit, visit.id).outcome == "not_done"
+
+
+def test_visit_refuses_an_unknown_outcome(visit):
+    with pytest.raises(ValueError):
+        visit.outcome = "no_show"
