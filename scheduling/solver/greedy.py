@@ -8,14 +8,14 @@ first gap that holds it, and a route only grows while the break still fits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 
 from .chunks import ShiftRef, start_domain
 from .model import ChunkInput
 from .plan import Assignment
 from .problem import Problem, Visit
-from .routes import route_ok, route_travel
+from .routes import Item, route_ok, route_travel, schedule
 from .travel import TravelTimes
 
 
@@ -170,7 +170,11 @@ def _commit(tt, problem, routes, met, left, v, start, chosen) -> None:
 
 
 def insert_missing(
-    problem: Problem, tt: TravelTimes, chunk: ChunkInput, done: list[Assignment]
+    problem: Problem,
+    tt: TravelTimes,
+    chunk: ChunkInput,
+    done: list[Assignment],
+    deep: bool = False,
 ) -> list[Assignment]:
     """Repair: insert the chunk's unplaced visits into the gaps of the routes ``done`` built.
 
@@ -189,16 +193,22 @@ def insert_missing(
             return done  # not routes of this chunk's shifts: leave them alone
     for key in st.stops:
         st.stops[key].sort(key=lambda s: (s[1], s[0]))
+        # A stop taken off (LNS) can break a route: the break's gap now ends with a longer
+        # leg. Such a route gets fresh starts, or the repair gives up.
+        if not route_ok(tt, st.refs[key], st.stops[key]) and not st.reschedule(key):
+            return done
     for v in sorted(missing, key=lambda v: (start_domain(v)[0], start_domain(v)[1], v.id)):
         best = st.choose(v, st.fits(v))
         if best is not None:
             st.apply(v, best[0][1], {k: st.last[k][best[0][1]][1] for k in best[1]})
         elif EJECT and v.staff_required == 1 and not v.pinned:
-            st.eject(v)
+            if not st.eject(v) and deep:
+                st.clear_room(v)
     return list(st.out.values())
 
 
 EJECT = True  # insert_missing may move one stop aside to make room
+FLEX = True  # insertion may move other single-staff stops inside their windows
 
 
 class _Repair:
@@ -219,7 +229,11 @@ class _Repair:
         keys = []
         for sid in a.staff:
             ref = next(
-                (r for r in self.chunk.candidates[v.id] if r.staff.id == sid and _within(r, a.start, v)),
+                (
+                    r
+                    for r in self.chunk.candidates[v.id]
+                    if r.staff.id == sid and _within(r, a.start, v)
+                ),
                 None,
             )
             if ref is None:
@@ -248,6 +262,11 @@ class _Repair:
         else:
             keys = list(routes)
             self.stops.update(routes)
+            for stops in routes.values():  # flexible insertion may move other stops
+                for sid, start, _, _ in stops:
+                    a = self.out.get(sid)
+                    if sid != v.id and a is not None and a.start != start:
+                        self.out[sid] = replace(a, start=start)
         for k in keys:
             self._add_staff(v, self.refs[k].staff.id, +1)
         self.keys[v.id] = keys
@@ -260,15 +279,18 @@ class _Repair:
         del self.out[v.id]
 
     def fits(self, v: Visit, only: set[str] | None = None, skip: str | None = None) -> dict:
-        """Per candidate shift key: {start: (extra travel, new stop list)}."""
+        """Per candidate shift key: {start: (extra travel, new stop list)}.
+
+        A single-staff visit may move the route's other single-staff stops inside their
+        windows (``routes.schedule``); a double visit needs a common start in two routes,
+        so it goes into gaps with the other stops fixed."""
+        if FLEX and v.staff_required == 1:
+            self.last = self._fits_flex(v, only, skip)
+            return self.last
         tt, loc = self.tt, self.problem.location_of(v)
         lo, hi = start_domain(v)
         out = {}
-        for ref in self.chunk.candidates[v.id]:
-            if ref.key == skip or (only is not None and ref.key not in only):
-                continue
-            if self.left.get(ref.staff.id, v.duration) < v.duration:
-                continue
+        for ref in self._open(v, only, skip):
             route = self.stops[ref.key]
             opts = {}
             for i in range(len(route) + 1):
@@ -289,6 +311,77 @@ class _Repair:
             if opts:
                 out[ref.key] = opts
         self.last = out
+        return out
+
+    def _item(self, stop) -> Item:
+        u = self.by_visit.get(stop[0]) or self.problem.visit_by_id[stop[0]]
+        if u.staff_required > 1:  # its other route holds the same start
+            return (stop[0], stop[1], stop[1], u.duration, stop[3])
+        lo, hi = start_domain(u)
+        return (stop[0], lo, hi, u.duration, stop[3])
+
+    def reschedule(self, key: str) -> bool:
+        """New starts for a route's stops in their order (single-staff stops move inside
+        their windows, double visits stay); False when no starts fit."""
+        new = schedule(self.tt, self.refs[key], [self._item(s) for s in self.stops[key]])
+        if new is None:
+            return False
+        self.stops[key] = new
+        for vid, start, _, _ in new:
+            a = self.out.get(vid)
+            if a is not None and a.start != start:
+                self.out[vid] = replace(a, start=start)
+        return True
+
+    def _open(self, v: Visit, only: set[str] | None, skip: str | None) -> list[ShiftRef]:
+        """The candidate shifts of v that ``only``/``skip`` allow and whose staff have the
+        minutes left."""
+        return [
+            ref
+            for ref in self.chunk.candidates[v.id]
+            if ref.key != skip
+            and (only is None or ref.key in only)
+            and self.left.get(ref.staff.id, v.duration) >= v.duration
+        ]
+
+    def _fits_flex(self, v: Visit, only: set[str] | None, skip: str | None) -> dict:
+        tt, loc = self.tt, self.problem.location_of(v)
+        lo, hi = start_domain(v)
+        new_item = (v.id, lo, hi, v.duration, loc)
+        out = {}
+        for ref in self._open(v, only, skip):
+            route = self.stops[ref.key]
+            items = [self._item(s) for s in route]
+            locs = [ref.staff.home] + [it[4] for it in items] + [ref.staff.home]
+            opts = {}
+            earliest = ref.shift.start  # a lower bound on when the stop before ends
+            at = ref.staff.home
+            for i in range(len(items) + 1):
+                if earliest + tt.minutes(at, loc) > hi:
+                    break  # later positions only start later
+                if i < len(items):
+                    nid, nlo, nhi, nmin, nloc = items[i]
+                    fits_before = lo + v.duration + tt.minutes(loc, nloc) <= nhi
+                else:
+                    fits_before = True
+                if fits_before:
+                    new = schedule(tt, ref, items[:i] + [new_item] + items[i:])
+                    if new is not None:
+                        t = new[i][1]
+                        # Order is kept, starts only move: travel changes at the new stop.
+                        cost = (
+                            tt.minutes(locs[i], loc)
+                            + tt.minutes(loc, locs[i + 1])
+                            - (tt.minutes(locs[i], locs[i + 1]) if items else 0)
+                        )
+                        if t not in opts or cost < opts[t][0]:
+                            opts[t] = (cost, new)
+                if i < len(items):
+                    earliest = max(items[i][1], earliest + tt.minutes(at, items[i][4]))
+                    earliest += items[i][3]
+                    at = items[i][4]
+            if opts:
+                out[ref.key] = opts
         return out
 
     def choose(self, v: Visit, fits: dict):
@@ -314,6 +407,75 @@ class _Repair:
                 if best is None or (cost, t) < best[0]:
                     best = ((cost, t), combo)
         return best
+
+    def clear_room(self, v: Visit, margin: int = 60) -> bool:
+        """Place v on a candidate shift by taking off every single-staff stop near its
+        window there and re-inserting those anywhere; kept on the cheapest shift where
+        all of them find a place again."""
+        lo, hi = start_domain(v)
+        best = None
+        for ref in self.chunk.candidates[v.id]:
+            if self.left.get(ref.staff.id, v.duration) < v.duration:
+                continue
+            near = [
+                self.by_visit[s[0]]
+                for s in self.stops[ref.key]
+                if s[0] in self.by_visit
+                and self.by_visit[s[0]].staff_required == 1
+                and not self.by_visit[s[0]].pinned
+                and s[2] >= lo - margin
+                and s[1] <= hi + v.duration + margin
+            ]
+            if not near:
+                continue
+            saved = self._snapshot()
+            for u in near:
+                self.remove(u)
+            cost = self._place(v, only={ref.key})
+            for u in near:
+                if cost is None:
+                    break
+                extra = self._place(u)
+                cost = None if extra is None else cost + extra
+            if cost is not None and (best is None or cost < best[0]):
+                best = (cost, self._snapshot())
+            self._restore(saved)
+        if best is None:
+            return False
+        self._restore(best[1])
+        return True
+
+    def _place(self, v: Visit, only: set[str] | None = None) -> int | None:
+        fits = self.fits(v, only=only)
+        pick = self.choose(v, fits)
+        if pick is None:
+            return None
+        (cost, t), keys = pick
+        self.apply(v, t, {k: fits[k][t][1] for k in keys})
+        return cost
+
+    def _snapshot(self):
+        return (
+            dict(self.stops),
+            dict(self.out),
+            dict(self.keys),
+            {c: set(s) for c, s in self.met.items()},
+            dict(self.count),
+            dict(self.left),
+        )
+
+    def _restore(self, snap) -> None:
+        stops, out, keys, met, count, left = snap
+        self.stops, self.out, self.keys, self.count = (
+            dict(stops),
+            dict(out),
+            dict(keys),
+            dict(count),
+        )
+        self.met.clear()  # in place: construct.py shares met and left between days
+        self.met.update({c: set(s) for c, s in met.items()})
+        self.left.clear()
+        self.left.update(left)
 
     def eject(self, v: Visit) -> bool:
         """Place v on a candidate shift by moving one single-staff stop u to another shift."""
@@ -342,8 +504,16 @@ class _Repair:
                     pu = self.choose(u, fu)
                     if pu is not None:
                         tu = pu[0][1]
-                        got = (pv[0][0] + pu[0][0], ref.key, tv, fv[ref.key][tv][1], pu[1][0], tu,
-                               fu[pu[1][0]][tu][1], u)
+                        got = (
+                            pv[0][0] + pu[0][0],
+                            ref.key,
+                            tv,
+                            fv[ref.key][tv][1],
+                            pu[1][0],
+                            tu,
+                            fu[pu[1][0]][tu][1],
+                            u,
+                        )
                     self._add_staff(v, ref.staff.id, -1)
                     self.stops[ref.key] = saved
                 self.apply(u, old.start, None, old_keys)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 
 from .greedy import insert_missing
 from .search import Search
@@ -156,7 +156,9 @@ def _swap(search: Search, rng: random.Random) -> bool:
         done = [search.incumbent[v.id] for v in search.by_day[day] if v.id in search.incumbent]
         for a in insert_missing(search.problem, search.tt, chunk, done):
             search.incumbent[a.visit] = a
-    if search.accept(before):
+    if any(vid not in search.incumbent for vid in moved):
+        search.incumbent = before  # a visit found no place again (or a route no new starts)
+    elif search.accept(before):
         search.tried.clear()
         return True
     search.tried.add(pick)
@@ -166,10 +168,12 @@ def _swap(search: Search, rng: random.Random) -> bool:
 def _pick_swap(search: Search, rng: random.Random) -> tuple[str, str] | None:
     """A (client, staff) pair not tried since the last improvement: a client with many
     faces (weight faces squared), then one of its staff, the less used the likelier."""
-    visits_with: dict[str, Counter] = {}
+    visits_with: dict[str, Counter] = defaultdict(Counter)
+    by_id = search.problem.visit_by_id
     for vid, a in search.incumbent.items():
-        cid = search.problem.visit_by_id[vid].client
-        visits_with.setdefault(cid, Counter()).update(a.staff)
+        counter = visits_with[by_id[vid].client]
+        for sid in a.staff:
+            counter[sid] += 1
     pairs, weights = [], []
     for cid, n in visits_with.items():
         if len(n) < 2:

@@ -46,6 +46,27 @@ def min_cover(rows: dict[frozenset[str], int], time_limit_s: float = TIME_LIMIT_
     return max(max(rows.values()), math.ceil(solver.best_objective_bound - 1e-6))
 
 
+def cheapest_cover(
+    rows: dict[frozenset[str], int], cost: dict[str, int], time_limit_s: float = 0.5
+) -> set[str] | None:
+    """The ids of a fewest-first cover of ``rows`` (ties: least ``cost``), or None."""
+    if not rows:
+        return set()
+    model = cp_model.CpModel()
+    ids = sorted(set().union(*rows))
+    pick = {sid: model.new_bool_var(f"pick[{sid}]") for sid in ids}
+    for able, need in rows.items():
+        model.add(sum(pick[s] for s in able) >= need)
+    scale = 1 + sum(abs(cost.get(s, 0)) for s in ids)
+    model.minimize(sum((scale + cost.get(s, 0)) * pick[s] for s in ids))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.num_workers = 1
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return {s for s in ids if solver.value(pick[s])}
+
+
 def client_lower_bounds(problem: Problem) -> dict[str, int]:
     """Client id -> fewest staff who could cover all its coverable visits (0: no visits)."""
     return {c.id: min_cover(_cover_rows(problem, c.id)) for c in problem.clients}

@@ -84,8 +84,11 @@ def plan_travel(problem: Problem, tt: TravelTimes, assignments: list[Assignment]
     )
 
 
-def score(problem: Problem, tt: TravelTimes, assignments: list[Assignment]) -> dict[str, int]:
-    """Each weight key's raw count for a plan (PROBLEM-FORMAT.md, "The objective")."""
+def score(
+    problem: Problem, tt: TravelTimes, assignments: list[Assignment], travel: int | None = None
+) -> dict[str, int]:
+    """Each weight key's raw count for a plan (PROBLEM-FORMAT.md, "The objective");
+    ``travel``: the plan's travel minutes when the caller already knows them."""
     counts = defaultdict(int)
     done = {a.visit: a for a in assignments}
     met: dict[str, set[str]] = defaultdict(set)
@@ -102,7 +105,7 @@ def score(problem: Problem, tt: TravelTimes, assignments: list[Assignment]) -> d
         if v.previous is not None:
             counts["changed_from_previous"] += len(set(v.previous.staff) - staff)
     counts["distinct_staff"] = sum(len(s) for s in met.values())
-    counts["travel_minute"] = plan_travel(problem, tt, assignments)
+    counts["travel_minute"] = plan_travel(problem, tt, assignments) if travel is None else travel
     return dict(counts)
 
 

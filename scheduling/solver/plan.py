@@ -55,10 +55,14 @@ def to_json(plan: Plan, problem: Problem) -> dict:
         "format": PLAN_FORMAT,
         "problem": plan.problem,
         "status": plan.status,
-        "assignments": [{"visit": a.visit, "staff": list(a.staff), "start": problem.to_text(a.start)}
-                        for a in sorted(plan.assignments, key=lambda a: (a.start, a.visit))],
-        "unassigned": [{"visit": u.visit, "reason": u.reason, "code": u.code, "data": u.data}
-                       for u in plan.unassigned],
+        "assignments": [
+            {"visit": a.visit, "staff": list(a.staff), "start": problem.to_text(a.start)}
+            for a in sorted(plan.assignments, key=lambda a: (a.start, a.visit))
+        ],
+        "unassigned": [
+            {"visit": u.visit, "reason": u.reason, "code": u.code, "data": u.data}
+            for u in plan.unassigned
+        ],
         "objective": plan.objective,
         "bound": plan.bound,
         "solve_seconds": round(plan.solve_seconds, 3),
@@ -90,9 +94,14 @@ def parse_plan(data: Any, problem: Problem) -> Plan:
     for i, u in enumerate(data.get("unassigned") or []):
         if not isinstance(u, dict) or not isinstance(u.get("visit"), str):
             raise ProblemError(f"plan.unassigned[{i}]", "expected an object with a visit id")
-        unassigned.append(Unassigned(visit=u["visit"], reason=str(u.get("reason", "")),
-                                     code=str(u.get("code", "not_placed")),
-                                     data=u.get("data") or {}))
+        unassigned.append(
+            Unassigned(
+                visit=u["visit"],
+                reason=str(u.get("reason", "")),
+                code=str(u.get("code", "not_placed")),
+                data=u.get("data") or {},
+            )
+        )
     return Plan(
         problem=str(data.get("problem", "")),
         status=str(data.get("status", "UNKNOWN")),

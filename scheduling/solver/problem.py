@@ -173,7 +173,8 @@ class Problem:
         return [
             sh
             for sh in staff.shifts
-            if max(sh.start, visit.earliest_start) <= min(visit.latest_start, sh.end - visit.duration)
+            if max(sh.start, visit.earliest_start)
+            <= min(visit.latest_start, sh.end - visit.duration)
         ]
 
     def can_serve(self, staff: Staff, visit: Visit) -> bool:
@@ -244,8 +245,15 @@ class _Reader:
             raise ProblemError(f"{path}.{key}", f"expected a string, got {value!r}")
         return value
 
-    def integer(self, data: dict, key: str, path: str, default: int | None = None,
-                minimum: int | None = None, required: bool = True) -> int | None:
+    def integer(
+        self,
+        data: dict,
+        key: str,
+        path: str,
+        default: int | None = None,
+        minimum: int | None = None,
+        required: bool = True,
+    ) -> int | None:
         if key not in data or data[key] is None:
             if default is not None or not required:
                 return default
@@ -289,7 +297,9 @@ class _Reader:
         try:
             return to_minute(self.horizon_start, text)
         except ValueError:
-            raise ProblemError(f"{path}.{key}", f"expected YYYY-MM-DDTHH:MM, got {text!r}") from None
+            raise ProblemError(
+                f"{path}.{key}", f"expected YYYY-MM-DDTHH:MM, got {text!r}"
+            ) from None
 
 
 def _item_path(list_path: str, index: int, item: Any) -> str:
@@ -321,17 +331,25 @@ def parse(data: Any) -> Problem:
     r.horizon_start = start
 
     travel = _parse_travel(r, data.get("travel") or {})
-    locations = tuple(_parse_location(r, x, _item_path("locations", i, x))
-                      for i, x in enumerate(r.items(data, "locations", "problem")))
+    locations = tuple(
+        _parse_location(r, x, _item_path("locations", i, x))
+        for i, x in enumerate(r.items(data, "locations", "problem"))
+    )
     _unique([loc.id for loc in locations], "locations")
-    staff = tuple(_parse_staff(r, x, _item_path("staff", i, x))
-                  for i, x in enumerate(r.items(data, "staff", "problem")))
+    staff = tuple(
+        _parse_staff(r, x, _item_path("staff", i, x))
+        for i, x in enumerate(r.items(data, "staff", "problem"))
+    )
     _unique([s.id for s in staff], "staff")
-    clients = tuple(_parse_client(r, x, _item_path("clients", i, x))
-                    for i, x in enumerate(r.items(data, "clients", "problem")))
+    clients = tuple(
+        _parse_client(r, x, _item_path("clients", i, x))
+        for i, x in enumerate(r.items(data, "clients", "problem"))
+    )
     _unique([c.id for c in clients], "clients")
-    visits = tuple(_parse_visit(r, x, _item_path("visits", i, x))
-                   for i, x in enumerate(r.items(data, "visits", "problem")))
+    visits = tuple(
+        _parse_visit(r, x, _item_path("visits", i, x))
+        for i, x in enumerate(r.items(data, "visits", "problem"))
+    )
     _unique([v.id for v in visits], "visits")
     weights = _parse_weights(r, data.get("weights") or {})
     matrix = _parse_matrix(r, travel, data)
@@ -359,8 +377,9 @@ def _parse_travel(r: _Reader, data: Any) -> Travel:
     return Travel(
         speed_kmh=speed,
         detour_factor=r.number(data, "detour_factor", "travel", DEFAULT_TRAVEL["detour_factor"]),
-        minimum_minutes=r.integer(data, "minimum_minutes", "travel",
-                                  DEFAULT_TRAVEL["minimum_minutes"], minimum=0),
+        minimum_minutes=r.integer(
+            data, "minimum_minutes", "travel", DEFAULT_TRAVEL["minimum_minutes"], minimum=0
+        ),
     )
 
 
@@ -372,8 +391,9 @@ def _parse_matrix(r: _Reader, travel: Travel, data: dict) -> Matrix | None:
     r.obj(raw, "travel.matrix")
     ids = r.strings(raw, "ids", "travel.matrix")
     rows = r.items(raw, "minutes", "travel.matrix")
-    if len(rows) != len(ids) or any(not isinstance(row, list) or len(row) != len(ids)
-                                    for row in rows):
+    if len(rows) != len(ids) or any(
+        not isinstance(row, list) or len(row) != len(ids) for row in rows
+    ):
         raise ProblemError("travel.matrix.minutes", f"expected a {len(ids)}x{len(ids)} matrix")
     try:
         minutes = tuple(tuple(int(x) for x in row) for row in rows)
@@ -412,10 +432,16 @@ def _parse_shift(r: _Reader, data: Any, path: str) -> Shift:
 
 def _parse_staff(r: _Reader, data: Any, path: str) -> Staff:
     r.obj(data, path)
-    shifts = tuple(sorted((_parse_shift(r, x, f"{path}.shifts[{i}]")
-                           for i, x in enumerate(r.items(data, "shifts", path, required=False))),
-                          key=lambda s: s.start))
-    for a, b in zip(shifts, shifts[1:]):
+    shifts = tuple(
+        sorted(
+            (
+                _parse_shift(r, x, f"{path}.shifts[{i}]")
+                for i, x in enumerate(r.items(data, "shifts", path, required=False))
+            ),
+            key=lambda s: s.start,
+        )
+    )
+    for a, b in zip(shifts, shifts[1:], strict=False):
         if b.start < a.end:
             raise ProblemError(f"{path}.shifts", "shifts overlap")
     return Staff(
@@ -435,7 +461,7 @@ def _parse_client(r: _Reader, data: Any, path: str) -> Client:
     if not isinstance(history_raw, dict):
         raise ProblemError(f"{path}.history", "expected an object of staff id -> count")
     history = {}
-    for sid, n in history_raw.items():
+    for sid, _n in history_raw.items():
         history[sid] = r.integer(history_raw, sid, f"{path}.history", minimum=0)
     return Client(
         id=r.string(data, "id", path),
@@ -443,8 +469,7 @@ def _parse_client(r: _Reader, data: Any, path: str) -> Client:
         contact_staff=r.strings(data, "contact_staff", path),
         preferred_staff=r.strings(data, "preferred_staff", path),
         refused_staff=frozenset(r.strings(data, "refused_staff", path)),
-        max_distinct_staff=r.integer(data, "max_distinct_staff", path, minimum=1,
-                                     required=False),
+        max_distinct_staff=r.integer(data, "max_distinct_staff", path, minimum=1, required=False),
         history=history,
     )
 
@@ -461,8 +486,12 @@ def _parse_visit(r: _Reader, data: Any, path: str) -> Visit:
     for i, p in enumerate(r.items(data, "pinned", path, required=False)):
         ppath = f"{path}.pinned[{i}]"
         r.obj(p, ppath)
-        pins.append(Pin(staff=r.string(p, "staff", ppath),
-                        start=r.time(p, "start", ppath) if p.get("start") else None))
+        pins.append(
+            Pin(
+                staff=r.string(p, "staff", ppath),
+                start=r.time(p, "start", ppath) if p.get("start") else None,
+            )
+        )
     previous = None
     if data.get("previous") is not None:
         prev = r.obj(data["previous"], f"{path}.previous")
@@ -536,13 +565,21 @@ def dump(p: Problem) -> dict:
     def shift(sh: Shift) -> dict:
         out = {"start": t(sh.start), "end": t(sh.end)}
         if sh.break_ is not None:
-            out["break"] = {"earliest": t(sh.break_.earliest), "latest": t(sh.break_.latest),
-                            "minutes": sh.break_.minutes}
+            out["break"] = {
+                "earliest": t(sh.break_.earliest),
+                "latest": t(sh.break_.latest),
+                "minutes": sh.break_.minutes,
+            }
         return out
 
     def staff(s: Staff) -> dict:
-        out = {"id": s.id, "name": s.name, "skills": sorted(s.skills),
-               "substitute": s.substitute, "shifts": [shift(sh) for sh in s.shifts]}
+        out = {
+            "id": s.id,
+            "name": s.name,
+            "skills": sorted(s.skills),
+            "substitute": s.substitute,
+            "shifts": [shift(sh) for sh in s.shifts],
+        }
         if s.home is not None:
             out["home"] = s.home
         if s.max_minutes is not None:
@@ -550,32 +587,51 @@ def dump(p: Problem) -> dict:
         return out
 
     def client(c: Client) -> dict:
-        out = {"id": c.id, "location": c.location, "contact_staff": list(c.contact_staff),
-               "preferred_staff": list(c.preferred_staff),
-               "refused_staff": sorted(c.refused_staff), "history": dict(c.history)}
+        out = {
+            "id": c.id,
+            "location": c.location,
+            "contact_staff": list(c.contact_staff),
+            "preferred_staff": list(c.preferred_staff),
+            "refused_staff": sorted(c.refused_staff),
+            "history": dict(c.history),
+        }
         if c.max_distinct_staff is not None:
             out["max_distinct_staff"] = c.max_distinct_staff
         return out
 
     def visit(v: Visit) -> dict:
-        out = {"id": v.id, "client": v.client, "earliest_start": t(v.earliest_start),
-               "latest_start": t(v.latest_start), "duration": v.duration,
-               "staff_required": v.staff_required, "skills": sorted(v.skills), "kind": v.kind}
+        out = {
+            "id": v.id,
+            "client": v.client,
+            "earliest_start": t(v.earliest_start),
+            "latest_start": t(v.latest_start),
+            "duration": v.duration,
+            "staff_required": v.staff_required,
+            "skills": sorted(v.skills),
+            "kind": v.kind,
+        }
         if v.pinned:
-            out["pinned"] = [{"staff": pin.staff, **({"start": t(pin.start)}
-                                                     if pin.start is not None else {})}
-                             for pin in v.pinned]
+            out["pinned"] = [
+                {"staff": pin.staff, **({"start": t(pin.start)} if pin.start is not None else {})}
+                for pin in v.pinned
+            ]
         if v.previous is not None:
-            out["previous"] = {"staff": list(v.previous.staff),
-                               **({"start": t(v.previous.start)}
-                                  if v.previous.start is not None else {})}
+            out["previous"] = {
+                "staff": list(v.previous.staff),
+                **({"start": t(v.previous.start)} if v.previous.start is not None else {}),
+            }
         return out
 
-    travel: dict = {"speed_kmh": p.travel.speed_kmh, "detour_factor": p.travel.detour_factor,
-                    "minimum_minutes": p.travel.minimum_minutes}
+    travel: dict = {
+        "speed_kmh": p.travel.speed_kmh,
+        "detour_factor": p.travel.detour_factor,
+        "minimum_minutes": p.travel.minimum_minutes,
+    }
     if p.matrix is not None:
-        travel["matrix"] = {"ids": list(p.matrix.ids),
-                            "minutes": [list(row) for row in p.matrix.minutes]}
+        travel["matrix"] = {
+            "ids": list(p.matrix.ids),
+            "minutes": [list(row) for row in p.matrix.minutes],
+        }
     return {
         "format": PROBLEM_FORMAT,
         "name": p.name,

@@ -68,3 +68,58 @@ def route_travel(tt: TravelTimes, ref: ShiftRef, stops: list[Stop]) -> int:
     if not stops:
         return 0
     return sum(tt.minutes(la, lb) for _, _, la, lb in legs(ref, stops))
+
+
+Item = tuple[str, int, int, int, str]  # visit id, earliest start, latest start, minutes, location
+
+
+def schedule(tt: TravelTimes, ref: ShiftRef, items: list[Item]) -> list[Stop] | None:
+    """Earliest starts for visits taken in this order by this shift, or None.
+
+    Each stop starts as early as its window and the stop before allow (rule 3: travel,
+    home legs); the break goes in the first gap where the whole route still fits (rule 4:
+    idle from the end of the stop before, then travel). Used by insertion: unlike a gap
+    search with fixed starts, the stops around the new one may move inside their windows.
+    """
+    shift, home = ref.shift, ref.staff.home
+    brk = shift.break_
+    need_break = brk is not None and brk.minutes > 0 and bool(items)
+    # Without the break first: (free from, at) before each gap; None once a window is missed.
+    states = []
+    free, at = shift.start, home
+    stops: list[Stop] = []
+    for vid, lo, hi, minutes, loc in items:
+        states.append((free, at))
+        start = max(lo, free + tt.minutes(at, loc))
+        if start > hi:
+            return None  # the break could only make it later
+        stops.append((vid, start, start + minutes, loc))
+        free, at = start + minutes, loc
+    states.append((free, at))
+    if free + tt.minutes(at, home) > shift.end:
+        return None
+    if not need_break:
+        return stops
+    for gap, (free, at) in enumerate(states):
+        begin = max(free, brk.earliest)
+        if begin + brk.minutes > brk.latest:
+            return None  # later gaps free up even later
+        out = _forward(tt, ref, items, gap, begin + brk.minutes, at, stops)
+        if out is not None:
+            return out
+    return None
+
+
+def _forward(tt, ref, items, gap, free, at, before) -> list[Stop] | None:
+    """The stops from ``gap`` on, after a break that ends at ``free``; None if one misses."""
+    out = before[:gap]
+    for j in range(gap, len(items)):
+        vid, lo, hi, minutes, loc = items[j]
+        start = max(lo, free + tt.minutes(at, loc))
+        if start > hi:
+            return None
+        if start == before[j][1]:  # no later than without the break: the rest is unchanged
+            return out + before[j:]
+        out.append((vid, start, start + minutes, loc))
+        free, at = start + minutes, loc
+    return out if free + tt.minutes(at, ref.staff.home) <= ref.shift.end else None

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from itertools import product
 
 from .chunks import ShiftRef
+from .construct import construct
 from .greedy import dispatch, insert_missing
 from .model import ChunkInput
 from .objective import score, weighted
 from .plan import Assignment
 from .pools import choose_pools, cover_pools
 from .problem import Problem, Visit
-from .routes import route_ok, routes_of
+from .routes import route_ok, route_travel, routes_of
 from .routing import Budget, ChunkResult, solve_chunk
 from .travel import TravelTimes
 
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 
 SLACKS = (0, 10, 30, 60, None)  # greedy variants tried per day (see greedy.dispatch)
 REPAIR = False  # insert unplaced visits into gaps after each greedy dispatch
+DAY_FALLBACK = True  # construct_pass: a greedy day where the construction left visits out
 SMALL = 40  # visits; below this every chunk uses all eligible staff, no pools
 
 
@@ -54,6 +56,7 @@ class Search:
         self.pools: dict[str, set[str]] = {}
         self.variant: dict[int, tuple[int | None, bool]] = {}  # day -> best greedy variant
         self.tried: set[tuple[str, str]] = set()  # (client, staff) swaps failed since a gain
+        self._travel_cache: dict[frozenset, tuple[int, frozenset]] = {}
         self.small = len(candidates) <= SMALL
         self.phase_seconds: dict[str, float] = {}
         self.spent = 0.0  # budget used so far (deterministic or wall seconds)
@@ -90,7 +93,30 @@ class Search:
 
     # -- progress -----------------------------------------------------------------
     def counts(self) -> dict[str, int]:
-        return score(self.problem, self.tt, list(self.incumbent.values()))
+        return score(self.problem, self.tt, list(self.incumbent.values()), self.travel())
+
+    def travel(self) -> int | None:
+        """Travel minutes of the incumbent, day by day, each day's routes cached (a move
+        changes a few days). None when a shift holds visits of two days (then the whole
+        plan is routed at once)."""
+        total, seen = 0, set()
+        for _day, visits in self.by_day.items():
+            key = frozenset(self.incumbent[v.id] for v in visits if v.id in self.incumbent)
+            cached = self._travel_cache.get(key)
+            if cached is None:
+                routes = routes_of(self.problem, list(key))
+                cached = (
+                    sum(route_travel(self.tt, ref, stops) for ref, stops in routes.items()),
+                    frozenset(routes),
+                )
+                if len(self._travel_cache) > 20000:
+                    self._travel_cache.clear()
+                self._travel_cache[key] = cached
+            if seen & cached[1]:
+                return None
+            seen |= cached[1]
+            total += cached[0]
+        return total
 
     def report(self, fraction: float) -> None:
         """Tell the caller where the search is (the web app shows it)."""
@@ -219,6 +245,57 @@ class Search:
                     self.proven = result.status == "OPTIMAL"
             self.report(0.3 + 0.3 * (i + 1) / len(days))
 
+    def construct_pass(self) -> None:
+        """The client-first construction (``construct.py``), its unplaced visits repaired
+        into gaps; kept when its whole-plan objective beats the day-by-day greedy's."""
+        if self.small or self.stopped():
+            return
+        began = time.perf_counter()
+        before, value = dict(self.incumbent), self.objective
+        self.incumbent = construct(self.problem, self.tt, self.by_day, self.candidates)
+        for day in sorted(self.by_day):
+            wide = self.missing(day)
+            if wide:
+                chunk = self.chunk_input(day, wide)
+                done = [self.incumbent[v.id] for v in self.by_day[day] if v.id in self.incumbent]
+                for a in insert_missing(self.problem, self.tt, chunk, done, deep=True):
+                    self.incumbent[a.visit] = a
+        if DAY_FALLBACK:
+            self._fallback_days(before)
+        new = weighted(self.problem, self.counts())
+        log.info(
+            "construct %s (%d out) vs greedy %s (%d out)",
+            new,
+            len(self.candidates) - len(self.incumbent),
+            value,
+            len(self.candidates) - len(before),
+        )
+        if new < value:
+            self.objective = new
+        else:
+            self.incumbent = before
+        self.charge("construct", 0.0 if self.deterministic else time.perf_counter() - began)
+
+    def _fallback_days(self, greedy: dict[str, Assignment]) -> None:
+        """Days the construction left visits out of: the greedy's routes of that day, or a
+        fresh greedy dispatch knowing the other days' faces, when the whole plan gains."""
+        for day in sorted(self.by_day):
+            if not self.missing(day) or self.stopped():
+                continue
+            ids = {v.id for v in self.by_day[day]}
+            keep = dict(self.incumbent)
+            value = weighted(self.problem, self.counts())
+            options = []
+            self.incumbent = {k: a for k, a in keep.items() if k not in ids}
+            self.incumbent.update({k: a for k, a in greedy.items() if k in ids})
+            if self.totals_ok():
+                options.append((weighted(self.problem, self.counts()), self.incumbent))
+            self.incumbent = dict(keep)
+            self.seed_day(day)
+            options.append((weighted(self.problem, self.counts()), self.incumbent))
+            best = min(options, key=lambda o: o[0])
+            self.incumbent = best[1] if best[0] < value else keep
+
     def seed_day(
         self, day: int, exclude: set[tuple[str, str]] = frozenset(), quick: bool = False
     ) -> None:
@@ -257,6 +334,20 @@ class Search:
 
     def faces_now(self) -> dict[str, frozenset[str]]:
         return {c: frozenset(s) for c, s in self.clients_met().items()}
+
+    def totals_ok(self) -> bool:
+        """The per-horizon rules (max_minutes, max_distinct_staff) hold in the incumbent."""
+        problem = self.problem
+        minutes: Counter = Counter()
+        for vid, a in self.incumbent.items():
+            minutes.update({sid: problem.visit_by_id[vid].duration for sid in a.staff})
+        if any(s.max_minutes is not None and minutes[s.id] > s.max_minutes for s in problem.staff):
+            return False
+        for cid, staff in self.clients_met().items():
+            cap = problem.client_by_id[cid].max_distinct_staff
+            if cap is not None and len(staff) > cap:
+                return False
+        return True
 
     def accept(self, before: dict[str, Assignment]) -> bool:
         """Keep the incumbent if the plan improved (or tied), else restore ``before``."""

@@ -18,8 +18,10 @@ EARTH_RADIUS_KM = 6371.0
 def haversine_km(a: Location, b: Location) -> float:
     """Great-circle distance in km between two locations."""
     lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = (math.sin((lat2 - lat1) / 2) ** 2
-         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
@@ -66,4 +68,6 @@ class TravelTimes:
     def between_visits(self, v1_id: str, v2_id: str) -> int:
         """Minutes from the place of visit ``v1_id`` to that of ``v2_id``."""
         p = self.problem
-        return self.minutes(p.location_of(p.visit_by_id[v1_id]), p.location_of(p.visit_by_id[v2_id]))
+        return self.minutes(
+            p.location_of(p.visit_by_id[v1_id]), p.location_of(p.visit_by_id[v2_id])
+        )

@@ -102,3 +102,12 @@ def test_coverable_week_is_fully_covered():
         ]
     p = problem(team, [client("c1"), client("c2")], visits, days=7)
     assert solved(p).metrics["coverage"] == 1.0
+
+
+def test_client_first_construction_start_gives_a_valid_plan(monkeypatch):
+    from scheduling.solver import solve as solve_module
+
+    monkeypatch.setattr(solve_module, "CONSTRUCT", True)
+    p = parse(team_to_problem(generate_team(5, 10, 14, days=4)))
+    plan = solved(p, time_limit_s=6, workers=1, deterministic=True)  # validated by solved()
+    assert len(plan.assignments) >= len(travel_first(p).assignments)

@@ -1,0 +1,100 @@
+"""A client-first construction: each client in turn gets the fewest staff whose routes
+still have gaps for all its visits, and its visits go into those gaps.
+
+The day-by-day dispatcher (``greedy.dispatch``) meets the visits in time order, so each
+visit goes to whoever is free then and a client's faces pile up over the days. Here the
+clients that are hardest to keep to few faces (most visits, double staffing) choose first,
+while the routes are still open: a set cover (``lowerbound.cheapest_cover``) over the
+staff that have a gap for each visit, ties to contact staff and the less loaded, then each
+visit into the cheapest gap of a chosen staff member (``greedy._Repair``: exact travel,
+home legs, break, double visits at a common start). A visit the chosen staff cannot take
+after all goes to the cheapest other gap; one that fits nowhere stays out for the repair
+of the search (``greedy.insert_missing``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .chunks import start_domain
+from .greedy import _Repair
+from .lowerbound import cheapest_cover
+from .model import ChunkInput
+from .plan import Assignment
+from .problem import Problem, Visit
+from .travel import TravelTimes
+
+
+def construct(
+    problem: Problem,
+    tt: TravelTimes,
+    by_day: dict[int, list[Visit]],
+    candidates: dict,
+) -> dict[str, Assignment]:
+    """Visit id -> assignment for the visits that found a gap (the rest are left out)."""
+    left = {s.id: s.max_minutes for s in problem.staff if s.max_minutes is not None}
+    met: dict[str, set[str]] = defaultdict(set)
+    states: dict[int, _Repair] = {}
+    day_of: dict[str, int] = {}
+    for day, visits in by_day.items():
+        chunk = ChunkInput(visits, {v.id: candidates[v.id] for v in visits}, {}, {}, left)
+        st = _Repair(problem, tt, chunk)
+        st.left = left  # max_minutes is a horizon rule: one budget shared by every day
+        st.met = met  # faces across the horizon
+        states[day] = st
+        day_of.update({v.id: day for v in visits})
+    load: dict[str, int] = defaultdict(int)
+    by_client: dict[str, list[Visit]] = defaultdict(list)
+    for visits in by_day.values():
+        for v in visits:
+            by_client[v.client].append(v)
+    order = sorted(by_client, key=lambda c: ORDERS[ORDER](by_client[c]) + (c,))
+    for cid in order:
+        visits = sorted(by_client[cid], key=lambda v: (start_domain(v)[0], v.id))
+        chosen = _cover(problem, states, day_of, visits, load)
+        for v in visits:
+            st = states[day_of[v.id]]
+            fits = st.fits(v)
+            best = st.choose(v, {k: f for k, f in fits.items() if st.refs[k].staff.id in chosen})
+            if best is None:
+                best = st.choose(v, fits)
+            if best is None:
+                continue
+            (_, t), keys = best
+            st.apply(v, t, {k: fits[k][t][1] for k in keys})
+            for k in keys:
+                load[st.refs[k].staff.id] += v.duration
+    out: dict[str, Assignment] = {}
+    for st in states.values():
+        out.update(st.out)
+    return out
+
+
+def _tightness(v: Visit) -> int:
+    lo, hi = start_domain(v)
+    return hi - lo
+
+
+ORDERS = {
+    "heavy": lambda vs: (-sum(v.staff_required for v in vs), -sum(v.duration for v in vs)),
+    "tight": lambda vs: (min(_tightness(v) for v in vs), -sum(v.staff_required for v in vs)),
+    "skilled": lambda vs: (-sum(1 for v in vs if v.skills), -len(vs)),
+    "light": lambda vs: (sum(v.staff_required for v in vs),),
+}
+ORDER = "skilled"
+
+
+def _cover(problem, states, day_of, visits, load) -> set[str]:
+    """The fewest staff with a gap for each of the client's visits (ties: contact staff,
+    then the less loaded)."""
+    rows: dict[frozenset[str], int] = {}
+    for v in visits:
+        st = states[day_of[v.id]]
+        able = frozenset(st.refs[k].staff.id for k in st.fits(v))
+        if len(able) >= v.staff_required:
+            rows[able] = max(rows.get(able, 0), v.staff_required)
+    client = problem.client_by_id[visits[0].client]
+    cost = {s.id: load[s.id] // 60 for s in problem.staff}
+    for sid in client.contact_staff:
+        cost[sid] = cost.get(sid, 0) - 5
+    return cheapest_cover(rows, cost) or set()

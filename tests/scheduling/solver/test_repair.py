@@ -1,0 +1,124 @@
+"""The greedy repair (``greedy.insert_missing``), the client-first construction and the
+cheapest cover, on hand-made routes whose right answer can be worked out by hand."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from scheduling.solver.chunks import candidate_shifts
+from scheduling.solver.construct import construct
+from scheduling.solver.generate import generate_problem
+from scheduling.solver.greedy import insert_missing
+from scheduling.solver.lowerbound import cheapest_cover
+from scheduling.solver.model import ChunkInput
+from scheduling.solver.plan import Assignment
+from scheduling.solver.problem import parse
+from scheduling.solver.routes import route_ok, routes_of
+from scheduling.solver.travel import TravelTimes
+
+from .tiny import DAY, minute, t
+
+
+def _problem(r_latest: str) -> dict:
+    """One staff member, break 11:00-12:00 (30 min). Far F is 20 min from N2; N and N2 are
+    5 min apart. Route P (F) 10:00, Q (N) 10:45, R (N2) 11:35: the break fits between Q
+    and R (11:00-11:30, 5 min to N2), but not between P and R once Q is gone (20 min)."""
+    ids = ["office", "F", "N", "N2", "M"]
+    minutes = [
+        [0, 10, 10, 10, 10],
+        [10, 0, 5, 20, 10],
+        [10, 5, 0, 5, 10],
+        [10, 20, 5, 0, 10],
+        [10, 10, 10, 10, 0],
+    ]
+    visit = lambda vid, client, lo, hi: {  # noqa: E731
+        "id": vid,
+        "client": client,
+        "earliest_start": t(lo),
+        "latest_start": t(hi),
+        "duration": 15 if vid == "Q" else 40 if vid == "P" else 20,
+    }
+    return {
+        "format": "teamplan-problem/1",
+        "name": "break-after-removal",
+        "horizon": {"start": DAY, "days": 1},
+        "travel": {"matrix": {"ids": ids, "minutes": minutes}},
+        "locations": [],
+        "staff": [
+            {
+                "id": "s1",
+                "home": "office",
+                "shifts": [
+                    {
+                        "start": t("07:00"),
+                        "end": t("15:00"),
+                        "break": {"earliest": t("11:00"), "latest": t("12:00"), "minutes": 30},
+                    }
+                ],
+            }
+        ],
+        "clients": [{"id": c, "location": c[1:]} for c in ("cF", "cN", "cN2", "cM")],
+        "visits": [
+            visit("P", "cF", "10:00", "10:00"),
+            visit("Q", "cN", "10:45", "10:45"),
+            visit("R", "cN2", "11:35", r_latest),
+            visit("M", "cM", "16:00", "16:30"),  # after the shift: fits nowhere
+        ],
+    }
+
+
+def _repair_without_q(r_latest: str = "13:00"):
+    problem = parse(_problem(r_latest))
+    tt = TravelTimes(problem)
+    visits = [v for v in problem.visits if v.id != "Q"]
+    cands = {v.id: candidate_shifts(problem, v) for v in visits}
+    chunk = ChunkInput(visits, cands, {}, {}, {})
+    done = [Assignment("P", ("s1",), minute("10:00")), Assignment("R", ("s1",), minute("11:35"))]
+    # Q taken off (as an LNS swap does): R at 11:35 no longer leaves room for the break.
+    stops = [
+        ("P", minute("10:00"), minute("10:40"), "F"),
+        ("R", minute("11:35"), minute("11:55"), "N2"),
+    ]
+    assert not route_ok(tt, cands["P"][0], stops)
+    return problem, tt, done, insert_missing(problem, tt, chunk, done)
+
+
+def test_repair_reschedules_a_route_a_removed_stop_broke():
+    problem, tt, _, out = _repair_without_q()
+    starts = {a.visit: a.start for a in out}
+    assert set(starts) == {"P", "R"}  # M fits nowhere: no insertion moved R
+    assert starts["R"] >= minute("11:50")  # after the break and the 20-minute leg
+    for ref, stops in routes_of(problem, out).items():
+        assert route_ok(tt, ref, stops)
+
+
+def test_cheapest_cover_fewest_then_cheapest():
+    rows = {frozenset({"a", "b"}): 1, frozenset({"b", "c"}): 1, frozenset({"c", "d"}): 2}
+    # c and d are needed (2 of {c, d}); then a or b for the first row: b is cheaper.
+    assert cheapest_cover(rows, {"a": 5, "b": 1, "c": 0, "d": 0}) == {"b", "c", "d"}
+    assert cheapest_cover(rows, {"a": 0, "b": 9, "c": 0, "d": 0}) == {"a", "c", "d"}
+    assert cheapest_cover({frozenset({"a"}): 2}, {}) is None  # two staff from one: impossible
+    assert cheapest_cover({}, {}) == set()
+
+
+def test_construction_keeps_every_route_valid_and_faces_few():
+    problem = parse(generate_problem(3, n_staff=10, n_clients=14, days=3))
+    tt = TravelTimes(problem)
+    cands = {v.id: candidate_shifts(problem, v) for v in problem.visits}
+    by_day: dict[int, list] = {}
+    for v in problem.visits:
+        by_day.setdefault(v.earliest_start // 1440, []).append(v)
+    out = construct(problem, tt, by_day, cands)
+    assert out, "the construction placed nothing"
+    for vid, a in out.items():
+        v = problem.visit_by_id[vid]
+        assert len(set(a.staff)) == v.staff_required
+        assert {s.id for s in problem.staff if s.id in a.staff} <= {r.staff.id for r in cands[vid]}
+    for ref, stops in routes_of(problem, list(out.values())).items():
+        assert route_ok(tt, ref, stops), ref.key
+    faces = Counter()
+    for a in out.values():
+        faces.update({(problem.visit_by_id[a.visit].client, s) for s in a.staff})
+    per_client = Counter(c for c, _ in faces)
+    # Each client in turn gets a fewest-staff cover: far below one face per visit.
+    assert sum(per_client.values()) < 0.5 * len(out)
