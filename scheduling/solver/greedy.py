@@ -414,9 +414,7 @@ class _Repair:
         all of them find a place again."""
         lo, hi = start_domain(v)
         best = None
-        for ref in self.chunk.candidates[v.id]:
-            if self.left.get(ref.staff.id, v.duration) < v.duration:
-                continue
+        for ref in self._open(v, None, None):
             near = [
                 self.by_visit[s[0]]
                 for s in self.stops[ref.key]

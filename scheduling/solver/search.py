@@ -63,6 +63,8 @@ class Search:
         self.proven = False
         self.phase = "start"
         self.objective = weighted(problem, self.counts())
+        self.best: tuple[int, dict[str, Assignment]] | None = None  # see keep_best
+        self.kicks = 0  # worse swaps still allowed (lns.KICKS)
 
     # -- time -------------------------------------------------------------------
     def elapsed(self) -> float:
@@ -126,7 +128,7 @@ class Search:
         self.progress(
             {
                 "elapsed_s": round(self.elapsed(), 2),
-                "objective": self.objective,
+                "objective": self.best[0] if self.best else self.objective,
                 "bound": None,
                 "phase": self.phase,
                 "fraction": min(1.0, fraction),
@@ -349,15 +351,28 @@ class Search:
                 return False
         return True
 
-    def accept(self, before: dict[str, Assignment]) -> bool:
-        """Keep the incumbent if the plan improved (or tied), else restore ``before``."""
+    def accept(self, before: dict[str, Assignment], slack: int = 0) -> bool:
+        """Keep the incumbent if the plan improved (or tied), or if it is within ``slack``
+        of the best plan seen (record-to-record travel: ``keep_best`` first); else restore
+        ``before``. True when the plan changed for the better, or for the worse on slack."""
         new = weighted(self.problem, self.counts())
-        if new <= self.objective:
-            improved = new < self.objective
+        if new <= self.objective or (self.best is not None and new <= self.best[0] + slack):
+            changed = new < self.objective or new > self.objective
             self.objective = new
-            return improved
+            if self.best is not None and new < self.best[0]:
+                self.best = (new, dict(self.incumbent))
+            return changed
         self.incumbent = before
         return False
+
+    def keep_best(self) -> None:
+        """From now on remember the best plan, so moves may accept a worse one."""
+        self.best = (self.objective, dict(self.incumbent))
+
+    def restore_best(self) -> None:
+        if self.best is not None and self.best[0] < self.objective:
+            self.objective, self.incumbent = self.best[0], dict(self.best[1])
+        self.best = None
 
     # -- results --------------------------------------------------------------------------
     def clients_met(self) -> dict[str, set[str]]:
