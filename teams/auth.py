@@ -64,7 +64,13 @@ def login():
 
 def _safe_next(target: str | None) -> str | None:
     """Only follow a next= that stays on this site."""
-    if not target or urlsplit(target).netloc or not target.startswith("/"):
+    if (
+        not target
+        or urlsplit(target).netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target  # browsers read /\host as //host
+    ):
         return None
     return target
 

@@ -104,3 +104,19 @@ def test_saved_language_follows_the_user(world, auth, client):
     assert "Log in" not in client.get("/login").get_data(as_text=True)  # Swedish when anonymous
     auth.login("lead-a")
     assert "Working today" in client.get(f"/teams/{world.team_a.id}").get_data(as_text=True)
+
+
+def test_language_switch_keeps_the_page_and_its_query(world, auth, client):
+    auth.login("lead-a")
+    board = f"/teams/{world.team_a.id}/board?day=2026-11-24"
+    page = client.get(board).get_data(as_text=True)
+    assert f'name="next" value="{board}"' in page  # the switch posts back to this very page
+    response = client.post("/language", data={"language": "en", "next": board})
+    assert response.status_code == 302 and response.headers["Location"] == board
+
+
+def test_language_switch_never_leaves_the_site(world, auth, client):
+    auth.login("lead-a")
+    for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example", "evil"):
+        response = client.post("/language", data={"language": "en", "next": target})
+        assert response.headers["Location"] == "/", target
