@@ -24,6 +24,10 @@ class Config:
     SOLVER_TIME_LIMIT_S = int(os.environ.get("SOLVER_TIME_LIMIT_S", "60"))
     SCHEDULER_ENABLED = os.environ.get("SCHEDULER_ENABLED") == "1"
     DEMO_ALLOWED = True
+    # No request is bigger than a CSV import (1 MB, clients/csvfile.py) sent back for confirmation
+    # as base64 (+33 %); a bigger upload is a 413, which the import page shows in words.
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
 
     @classmethod
     def check(cls) -> None:

@@ -4,9 +4,11 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     FloatField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -132,3 +134,17 @@ class ClientAbsenceForm(FlaskForm):
     def validate_end_date(self, field):
         if field.data and self.start_date.data and field.data < self.start_date.data:
             raise ValidationError(_l("The end date cannot be before the start date."))
+
+
+class ImportForm(FlaskForm):
+    """Upload of a CSV file of clients and care needs (checked in clients/csvimport.py)."""
+
+    file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a file to import."))])
+    submit = SubmitField(_l("Check the file"))
+
+
+class ImportConfirmForm(FlaskForm):
+    """The checked file goes back as base64 and is checked again before anything is written."""
+
+    content = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Import"))

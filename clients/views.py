@@ -1,12 +1,23 @@
-"""Client list and detail, client and care-need forms, client absences."""
+"""Client list and detail, client and care-need forms, client absences, CSV import."""
 
+import base64
+import binascii
 from datetime import time
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from clients import service
-from clients.forms import CareNeedForm, ClientAbsenceForm, ClientForm
+from clients import csvimport, service
+from clients.csvfile import MAX_BYTES
+from clients.forms import (
+    CareNeedForm,
+    ClientAbsenceForm,
+    ClientForm,
+    ImportConfirmForm,
+    ImportForm,
+)
 from clients.models import CareNeed, Client, ClientAbsence
 from extensions import db
 from formutil import ConfirmForm, form_page
@@ -178,3 +189,80 @@ def absence_delete(absence_id: int):
         db.session.commit()
         flash(_("Absence removed."))
     return redirect(url_for(".detail", client_id=client.id))
+
+
+@bp.route("/teams/<int:team_id>/clients/import", methods=["GET", "POST"])
+@roles("lead")
+def import_page(team_id: int):
+    team = own_team_or_404(team_id)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return _import_page(team, form, status=400 if form.errors else 200)
+    data = form.file.data.read(MAX_BYTES + 1)
+    checked = csvimport.check_file(team, data)
+    if checked.problems:
+        return _import_page(team, form, checked, status=400)
+    confirm = ImportConfirmForm(content=base64.b64encode(data).decode("ascii"))
+    return render_template("clients/import_preview.html", team=team, checked=checked, form=confirm)
+
+
+@bp.post("/teams/<int:team_id>/clients/import/confirm")
+@roles("lead")
+def import_confirm(team_id: int):
+    team = own_team_or_404(team_id)
+    form = ImportConfirmForm()
+    data = _base64(form.content.data) if form.validate_on_submit() else b""
+    checked = csvimport.check_file(team, data)  # the file is checked again, all of it
+    if checked.problems:
+        return _import_page(team, ImportForm(formdata=None), checked, status=400)
+    clients, needs = service.import_clients(team, checked.clients)
+    db.session.commit()
+    flash(_("%(clients)s clients and %(needs)s care needs imported", clients=clients, needs=needs))
+    return redirect(url_for(".index", team_id=team.id))
+
+
+@bp.get("/teams/<int:team_id>/clients/import/template.csv")
+@roles("lead")
+def import_template(team_id: int):
+    team = own_team_or_404(team_id)
+    staff = team_staff(team.id, active_only=True)
+    body = csvimport.template_csv(staff[0].name if staff else "Anna Andersson")
+    disposition = "attachment; filename=brukare-och-insatser.csv"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": disposition, "Content-Type": "text/csv; charset=utf-8"},
+    )
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def import_too_large(error):
+    """A file over MAX_CONTENT_LENGTH: the import page says so in words, not a bare 413."""
+    team_id = (request.view_args or {}).get("team_id")
+    lead = current_user.is_authenticated and current_user.role == "lead"
+    if not lead or team_id != current_user.team_id:  # CSRF reads the form before @roles
+        return render_template("errors/400.html"), 413
+    team = own_team_or_404(team_id)
+    problem = csvimport.Problem(0, "", _("The file is too large: at most 1 MB and 2,000 rows."))
+    checked = csvimport.Checked(problems=[problem])
+    return _import_page(team, ImportForm(formdata=None), checked, status=413)
+
+
+def _base64(text: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def _import_page(team, form: ImportForm, checked=None, status: int = 200):
+    problems = checked.problems if checked else []
+    return render_template(
+        "clients/import.html",
+        team=team,
+        form=form,
+        problems=problems[: csvimport.MAX_SHOWN_PROBLEMS],
+        hidden_problems=max(0, len(problems) - csvimport.MAX_SHOWN_PROBLEMS),
+        columns=csvimport.COLUMNS,
+        required=csvimport.REQUIRED,
+    ), status
