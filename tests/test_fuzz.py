@@ -1,6 +1,10 @@
 """Bad input never answers 500 and never half-writes (issue #6 item 4): hypothesis fuzzes the
 JSON API's query parameters and the forms that change data (shift, care need, client, the
-hand edits on the board, outcomes)."""
+hand edits on the board, outcomes, the CSV import)."""
+
+import base64
+import csv
+import io
 
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
@@ -142,3 +146,54 @@ def test_a_need_whose_window_is_reversed_is_refused(world, client, db):
         as_text=True
     )
     assert _rows(db) == before
+
+
+IMPORT_COLUMNS = ("namn", "adress", "kontaktpersoner", "insats", "veckodagar", "tid_från",
+                  "tid_till", "längd_min", "personal", "kompetens", "från_datum")  # fmt: skip
+GOOD_ROW = ["Fuzz Fuzzsson", "Väg 1", "Sara Staff A", "Morgonhjälp", "mån-fre", "07:00", "09:30",
+            "45", "1", "", ""]  # fmt: skip
+CELL = st.one_of(
+    VALUE,
+    st.sampled_from(["Lena Lead A", "lunch", "alla", "7.15", "24:00", "2", "Insulin", ";", ",",
+                     '"', "\r\n"]),
+)  # fmt: skip
+
+
+def _changed(changes: dict[int, str]) -> list[str]:
+    """A valid row with a few cells replaced (none replaced: the import goes through)."""
+    row = list(GOOD_ROW)
+    for index, value in changes.items():
+        row[index % len(row)] = value
+    return row
+
+
+ROW = st.dictionaries(st.integers(0, len(GOOD_ROW)), CELL, max_size=2).map(_changed)
+
+
+def _csv(rows: list[list[str]], delimiter: str, encoding: str) -> bytes:
+    table = io.StringIO()
+    csv.writer(table, delimiter=delimiter).writerows([list(IMPORT_COLUMNS), *rows])
+    return table.getvalue().encode(encoding, "replace")
+
+
+@FUZZ
+@given(
+    raw=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode)),
+    rows=st.lists(ROW, max_size=4),
+    delimiter=st.sampled_from(";,\t"),
+    encoding=st.sampled_from(["utf-8-sig", "utf-8", "cp1252", "utf-16"]),
+)
+def test_csv_import_never_answers_500_or_half_writes(world, client, db, raw, rows, delimiter,
+                                                     encoding):  # fmt: skip
+    _login(client, "lead-a")
+    team = world.team_a.id
+    for data in (raw, _csv(rows, delimiter, encoding)):
+        for path, form in (
+            (f"/teams/{team}/clients/import", {"file": (io.BytesIO(data), "f.csv")}),
+            (f"/teams/{team}/clients/import/confirm", {"content": base64.b64encode(data).decode()}),
+        ):
+            before = _rows(db)
+            response = client.post(path, data=form, content_type="multipart/form-data")
+            assert response.status_code < 500, (path, data)
+            if response.status_code != 302:
+                assert _rows(db) == before, (path, data)
