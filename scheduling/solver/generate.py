@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
-from .population import make_clients, make_staff
-from .problem import PROBLEM_FORMAT, TIME_FORMAT
+from .population import USK, make_clients, make_staff
+from .problem import PROBLEM_FORMAT, TIME_FORMAT, parse
 from .roster import build_roster
 from .teamspec import ClientSpec, NeedSpec, ShiftSpec, StaffSpec, TeamSpec
 
@@ -82,7 +83,7 @@ def generate_team(
         for day in occurrences(need.weekdays, need.every_n_weeks, start, days)
     ]
     shifts = build_roster(rng, staff, demand, start, days)
-    return TeamSpec(
+    team = TeamSpec(
         name=f"Team Ryd (seed {seed})",
         area="Ryd, Linköping",
         start=start,
@@ -92,6 +93,56 @@ def generate_team(
         staff=tuple(_with_shifts(s, shifts.get(s.id, ())) for s in staff),
         clients=clients,
     )
+    return _make_coverable(team)
+
+
+def _make_coverable(team: TeamSpec) -> TeamSpec:
+    """The roster covers the demand by skills and shifts, not by refusals, and a small team
+    can end up with no delegated staff on some shift. A visit with too few eligible staff
+    loses its client's refusals when a refused staff member could take it; else staff on a
+    fitting shift get its skills (a delegation, undersköterskor first): what a team lead
+    would arrange."""
+    for _ in range(len(team.staff) * 4):
+        problem = parse(team_to_problem(team))
+        short = [v for v in problem.visits if len(problem.eligible_staff(v)) < v.staff_required]
+        if not short:
+            return team
+        refusing = {
+            v.client
+            for v in short
+            for sid in problem.client_by_id[v.client].refused_staff
+            if v.skills <= problem.staff_by_id[sid].skills
+            and problem.fitting_shifts(problem.staff_by_id[sid], v)
+        }
+        if refusing:
+            team = replace(
+                team,
+                clients=tuple(
+                    replace(c, refused_staff=()) if c.id in refusing else c for c in team.clients
+                ),
+            )
+            continue
+        v = short[0]
+        have = {s.id for s in problem.eligible_staff(v)}
+        able = sorted(
+            (
+                s
+                for s in team.staff
+                if s.id not in have and problem.fitting_shifts(problem.staff_by_id[s.id], v)
+            ),
+            key=lambda s: (s.role != USK, s.id),
+        )
+        give = {s.id for s in able[: v.staff_required - len(have)]}
+        if not give:
+            return team  # nobody on shift at all: the roster's own gap, left visible
+        team = replace(
+            team,
+            staff=tuple(
+                replace(s, skills=tuple(sorted(set(s.skills) | v.skills))) if s.id in give else s
+                for s in team.staff
+            ),
+        )
+    return team
 
 
 def _with_shifts(s: StaffSpec, shifts: tuple[ShiftSpec, ...]) -> StaffSpec:
