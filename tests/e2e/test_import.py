@@ -4,12 +4,9 @@ imported), uploads the corrected file, checks the preview, confirms, and finds t
 in the list. At 768 px wide without sideways scroll; buttons at least 44 px tall."""
 
 from tests.e2e.conftest import login, shot
+from tests.e2e.test_day_view import no_wider_than_768
 
 NAMES = ("Edit Importsson", "Ivar Importberg")
-
-
-def no_wider_than_768(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= 768")
 
 
 def rows_from_template(template: str, start: str) -> str:
@@ -21,6 +18,16 @@ def rows_from_template(template: str, start: str) -> str:
               "13:00", "20", "2", "", *cells[14:]]  # fmt: skip
     first[9] = start
     return "\r\n".join([header, ";".join(first), ";".join(second)]) + "\r\n"
+
+
+def check_file(page, path, data: bytes) -> str:
+    """Upload the file on the import page; the text of the page that answers."""
+    path.write_bytes(data)
+    page.set_input_files("input[type=file]", str(path))
+    with page.expect_navigation():
+        page.click("main button:has-text('Kontrollera filen')")
+    assert no_wider_than_768(page)
+    return page.locator("main").inner_text()
 
 
 def test_lead_imports_clients_after_correcting_the_file(server, tablet, tmp_path):
@@ -35,25 +42,15 @@ def test_lead_imports_clients_after_correcting_the_file(server, tablet, tmp_path
     template = download.value.path().read_bytes().decode("utf-8-sig")
     assert template.startswith("namn;adress;")
 
-    bad = tmp_path / "brukare-fel.csv"
-    bad.write_bytes(rows_from_template(template, "25:00").encode("utf-8-sig"))
-    tablet.set_input_files("input[type=file]", str(bad))
-    with tablet.expect_navigation():
-        tablet.click("main button:has-text('Kontrollera filen')")
-    problems = tablet.locator(".import-problems").inner_text()
+    bad = rows_from_template(template, "25:00").encode("utf-8-sig")
+    problems = check_file(tablet, tmp_path / "brukare-fel.csv", bad)
     assert "Inget har importerats" in problems
     assert "Rad 2, kolumn tid_från: 25:00 är ingen giltig tid" in problems
-    assert no_wider_than_768(tablet)
     shot(tablet, "25-import-fel")
 
-    good = tmp_path / "brukare.csv"
-    good.write_bytes(rows_from_template(template, "07:00").encode("cp1252"))
-    tablet.set_input_files("input[type=file]", str(good))
-    with tablet.expect_navigation():
-        tablet.click("main button:has-text('Kontrollera filen')")
-    preview = tablet.locator("main").inner_text()
+    good = rows_from_template(template, "07:00").encode("cp1252")  # Excel on Windows
+    preview = check_file(tablet, tmp_path / "brukare.csv", good)
     assert "2 nya brukare och 2 insatser" in preview and NAMES[1] in preview
-    assert no_wider_than_768(tablet)
     buttons = tablet.locator("main button, main a.button")
     heights = [buttons.nth(i).bounding_box()["height"] for i in range(buttons.count())]
     assert min(heights) >= 44
