@@ -263,10 +263,7 @@ class _Repair:
             keys = list(routes)
             self.stops.update(routes)
             for stops in routes.values():  # flexible insertion may move other stops
-                for sid, start, _, _ in stops:
-                    a = self.out.get(sid)
-                    if sid != v.id and a is not None and a.start != start:
-                        self.out[sid] = replace(a, start=start)
+                self._sync_starts(stops)
         for k in keys:
             self._add_staff(v, self.refs[k].staff.id, +1)
         self.keys[v.id] = keys
@@ -327,11 +324,15 @@ class _Repair:
         if new is None:
             return False
         self.stops[key] = new
-        for vid, start, _, _ in new:
+        self._sync_starts(new)
+        return True
+
+    def _sync_starts(self, stops) -> None:
+        """Placed visits take the starts a re-timed route gives them."""
+        for vid, start, _, _ in stops:
             a = self.out.get(vid)
             if a is not None and a.start != start:
                 self.out[vid] = replace(a, start=start)
-        return True
 
     def _open(self, v: Visit, only: set[str] | None, skip: str | None) -> list[ShiftRef]:
         """The candidate shifts of v that ``only``/``skip`` allow and whose staff have the
@@ -479,9 +480,7 @@ class _Repair:
         """Place v on a candidate shift by moving one single-staff stop u to another shift."""
         lo, hi = start_domain(v)
         best = None
-        for ref in self.chunk.candidates[v.id]:
-            if self.left.get(ref.staff.id, v.duration) < v.duration:
-                continue
+        for ref in self._open(v, None, None):
             for stop in list(self.stops[ref.key]):
                 u = self.by_visit.get(stop[0])
                 if u is None or u.staff_required != 1 or u.pinned:

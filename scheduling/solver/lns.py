@@ -166,7 +166,7 @@ def _swap(search: Search, rng: random.Random) -> bool:
     if any(vid not in search.incumbent for vid in moved):
         search.incumbent = before  # a visit found no place again (or a route no new starts)
     elif search.accept(before, _slack(search)):
-        search.kicks -= search.kicks > 0
+        search.kicks = max(0, search.kicks - 1)
         search.tried.clear()
         return True
     search.tried.add(pick)

@@ -28,19 +28,31 @@ def _cover_rows(problem: Problem, client_id: str) -> dict[frozenset[str], int]:
     return rows
 
 
+def _solve_cover(
+    rows: dict[frozenset[str], int], cost: dict[str, int], time_limit_s: float
+) -> tuple[cp_model.CpSolver, int, dict]:
+    """The set multicover: each row set holds at least its count of the chosen ids; fewest
+    first, then (with ``cost``) the cheapest. (solver, status, pick literals)."""
+    model = cp_model.CpModel()
+    ids = sorted(set().union(*rows))
+    pick = {sid: model.new_bool_var(f"pick[{sid}]") for sid in ids}
+    for able, need in rows.items():
+        model.add(sum(pick[s] for s in able) >= need)
+    scale = 1 + sum(abs(cost.get(s, 0)) for s in ids)  # one id more costs more than any tie
+    model.minimize(
+        sum((scale + cost.get(s, 0)) * pick[s] for s in ids) if cost else sum(pick.values())
+    )
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.num_workers = 1
+    return solver, solver.solve(model), pick
+
+
 def min_cover(rows: dict[frozenset[str], int], time_limit_s: float = TIME_LIMIT_S) -> int:
     """Fewest chosen ids such that each row set holds at least its count of them."""
     if not rows:
         return 0
-    model = cp_model.CpModel()
-    pick = {sid: model.new_bool_var(f"pick[{sid}]") for sid in sorted(set().union(*rows))}
-    for able, need in rows.items():
-        model.add(sum(pick[s] for s in able) >= need)
-    model.minimize(sum(pick.values()))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit_s
-    solver.parameters.num_workers = 1
-    status = solver.solve(model)
+    solver, status, _ = _solve_cover(rows, {}, time_limit_s)
     if status == cp_model.OPTIMAL:
         return round(solver.objective_value)
     return max(max(rows.values()), math.ceil(solver.best_objective_bound - 1e-6))
@@ -52,19 +64,10 @@ def cheapest_cover(
     """The ids of a fewest-first cover of ``rows`` (ties: least ``cost``), or None."""
     if not rows:
         return set()
-    model = cp_model.CpModel()
-    ids = sorted(set().union(*rows))
-    pick = {sid: model.new_bool_var(f"pick[{sid}]") for sid in ids}
-    for able, need in rows.items():
-        model.add(sum(pick[s] for s in able) >= need)
-    scale = 1 + sum(abs(cost.get(s, 0)) for s in ids)
-    model.minimize(sum((scale + cost.get(s, 0)) * pick[s] for s in ids))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit_s
-    solver.parameters.num_workers = 1
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    solver, status, pick = _solve_cover(rows, cost, time_limit_s)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    return {s for s in ids if solver.value(pick[s])}
+    return {s for s, literal in pick.items() if solver.value(literal)}
 
 
 def client_lower_bounds(problem: Problem) -> dict[str, int]:

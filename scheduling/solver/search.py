@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from itertools import product
 
@@ -339,14 +339,10 @@ class Search:
 
     def totals_ok(self) -> bool:
         """The per-horizon rules (max_minutes, max_distinct_staff) hold in the incumbent."""
-        problem = self.problem
-        minutes: Counter = Counter()
-        for vid, a in self.incumbent.items():
-            minutes.update({sid: problem.visit_by_id[vid].duration for sid in a.staff})
-        if any(s.max_minutes is not None and minutes[s.id] > s.max_minutes for s in problem.staff):
+        if any(left < 0 for left in self.minutes_left_total().values()):
             return False
         for cid, staff in self.clients_met().items():
-            cap = problem.client_by_id[cid].max_distinct_staff
+            cap = self.problem.client_by_id[cid].max_distinct_staff
             if cap is not None and len(staff) > cap:
                 return False
         return True
@@ -357,7 +353,7 @@ class Search:
         ``before``. True when the plan changed for the better, or for the worse on slack."""
         new = weighted(self.problem, self.counts())
         if new <= self.objective or (self.best is not None and new <= self.best[0] + slack):
-            changed = new < self.objective or new > self.objective
+            changed = new != self.objective
             self.objective = new
             if self.best is not None and new < self.best[0]:
                 self.best = (new, dict(self.incumbent))
