@@ -14,9 +14,11 @@ import re
 from collections.abc import Iterator
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 2000
+TOO_LARGE = _l("The file is too large: at most 1 MB and 2,000 rows.")
 DELIMITERS = (";", ",", "\t")
 # Control characters never found in a text export (tab, CR and LF are allowed).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -31,7 +33,7 @@ def decode(data: bytes) -> str:
     if not data.strip():
         raise FileProblem(_("The file is empty."))
     if len(data) > MAX_BYTES:
-        raise FileProblem(_("The file is too large: at most 1 MB and 2,000 rows."))
+        raise FileProblem(str(TOO_LARGE))
     try:
         if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             text = data.decode("utf-16")
@@ -88,7 +90,7 @@ def _numbered(reader) -> Iterator[tuple[int, list[str]]]:
                 continue  # Excel writes ';;;;' lines under the data
             count += 1
             if count > MAX_ROWS:
-                raise FileProblem(_("The file is too large: at most 1 MB and 2,000 rows."))
+                raise FileProblem(str(TOO_LARGE))
             yield number, [cell.strip() for cell in cells]
     except csv.Error as error:
         raise FileProblem(_("The file is not a readable CSV file.")) from error

@@ -22,9 +22,14 @@ def team_clients(team_id: int) -> list[Client]:
 
 
 def save_client(
-    client: Client | None, team: Team, staff_ids: dict[str, list[int]], **fields: Any
+    client: Client | None,
+    team: Team,
+    staff_ids: dict[str, list[int]],
+    audited: bool = True,
+    **fields: Any,
 ) -> Client:
-    """Create or update a client; staff_ids maps contact/preferred/refused to staff ids."""
+    """Create or update a client; staff_ids maps contact/preferred/refused to staff ids.
+    ``audited=False``: the caller logs one event for many clients (the CSV import)."""
     action = "client.update" if client else "client.create"
     client = client or Client(team=team)
     for name, value in fields.items():
@@ -32,7 +37,8 @@ def save_client(
     for name in STAFF_LISTS:
         setattr(client, name, _team_staff(team.id, staff_ids.get(name, [])))
     db.session.add(client)
-    audit.log(action, client, **_without_text(fields), **staff_ids)
+    if audited:
+        audit.log(action, client, **_without_text(fields), **staff_ids)
     return client
 
 
@@ -88,23 +94,18 @@ def delete_absence(absence: ClientAbsence) -> None:
 
 
 def import_clients(team: Team, planned: list) -> tuple[int, int]:
-    """Write the clients and care needs of a checked CSV file (clients/csvimport.py); their
-    visits expand as for a need saved in the form. One audit event, without names."""
+    """Write the clients and care needs of a checked CSV file (clients/csvimport.py) through
+    save_client and save_need, so they are stored and their visits expand as from the forms.
+    The clients are logged in one event, without names (needs log as from the form)."""
     clients, needs = [], []
     for item in planned:
         client = item.existing
         if client is None:
-            client = Client(team=team, **item.fields)
-            client.contact_staff = _team_staff(team.id, item.contact_ids)
-            db.session.add(client)
+            staff_ids = {"contact_staff": item.contact_ids}
+            client = save_client(None, team, staff_ids, audited=False, **item.fields)
             clients.append(client)
-        for fields in item.needs:
-            need = CareNeed(client=client, **fields)
-            db.session.add(need)
-            needs.append(need)
+        needs += [save_need(None, client, **fields) for fields in item.needs]
     db.session.flush()
-    for need in needs:
-        reexpand_need(need)
     audit.log(
         "clients.import",
         team,

@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from clients import csvimport, service
-from clients.csvfile import MAX_BYTES
+from clients.csvfile import MAX_BYTES, TOO_LARGE
 from clients.forms import (
     CareNeedForm,
     ClientAbsenceForm,
@@ -243,7 +243,7 @@ def import_too_large(error):
     if not lead or team_id != current_user.team_id:  # CSRF reads the form before @roles
         return render_template("errors/400.html"), 413
     team = own_team_or_404(team_id)
-    problem = csvimport.Problem(0, "", _("The file is too large: at most 1 MB and 2,000 rows."))
+    problem = csvimport.Problem(0, "", str(TOO_LARGE))
     checked = csvimport.Checked(problems=[problem])
     return _import_page(team, ImportForm(formdata=None), checked, status=413)
 
