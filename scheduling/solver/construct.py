@@ -48,7 +48,7 @@ def construct(
     for visits in by_day.values():
         for v in visits:
             by_client[v.client].append(v)
-    order = sorted(by_client, key=lambda c: ORDERS[ORDER](by_client[c]) + (c,))
+    order = sorted(by_client, key=lambda c: _order(by_client[c]) + (c,))
     for cid in order:
         visits = sorted(by_client[cid], key=lambda v: (start_domain(v)[0], v.id))
         chosen = _cover(problem, states, day_of, visits, load)
@@ -70,18 +70,11 @@ def construct(
     return out
 
 
-def _tightness(v: Visit) -> int:
-    lo, hi = start_domain(v)
-    return hi - lo
-
-
-ORDERS = {
-    "heavy": lambda vs: (-sum(v.staff_required for v in vs), -sum(v.duration for v in vs)),
-    "tight": lambda vs: (min(_tightness(v) for v in vs), -sum(v.staff_required for v in vs)),
-    "skilled": lambda vs: (-sum(1 for v in vs if v.skills), -len(vs)),
-    "light": lambda vs: (sum(v.staff_required for v in vs),),
-}
-ORDER = "skilled"
+def _order(visits: list[Visit]) -> tuple:
+    """Clients with the most skilled visits choose first, then those with the most visits
+    (measured against heaviest, tightest-window and lightest first: most placed, fewest
+    faces)."""
+    return (-sum(1 for v in visits if v.skills), -len(visits))
 
 
 def _cover(problem, states, day_of, visits, load) -> set[str]:

@@ -19,7 +19,7 @@ from scheduling.solver.travel import TravelTimes
 from .tiny import DAY, minute, t
 
 
-def _problem(r_latest: str) -> dict:
+def _problem() -> dict:
     """One staff member, break 11:00-12:00 (30 min). Far F is 20 min from N2; N and N2 are
     5 min apart. Route P (F) 10:00, Q (N) 10:45, R (N2) 11:35: the break fits between Q
     and R (11:00-11:30, 5 min to N2), but not between P and R once Q is gone (20 min)."""
@@ -61,14 +61,14 @@ def _problem(r_latest: str) -> dict:
         "visits": [
             visit("P", "cF", "10:00", "10:00"),
             visit("Q", "cN", "10:45", "10:45"),
-            visit("R", "cN2", "11:35", r_latest),
+            visit("R", "cN2", "11:35", "13:00"),
             visit("M", "cM", "16:00", "16:30"),  # after the shift: fits nowhere
         ],
     }
 
 
-def _repair_without_q(r_latest: str = "13:00"):
-    problem = parse(_problem(r_latest))
+def _repair_without_q():
+    problem = parse(_problem())
     tt = TravelTimes(problem)
     visits = [v for v in problem.visits if v.id != "Q"]
     cands = {v.id: candidate_shifts(problem, v) for v in visits}
