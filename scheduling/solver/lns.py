@@ -6,8 +6,12 @@ Moves (``CYCLE`` says which run, in turn):
   meets, other stops unchanged (``greedy.insert_missing``); kept only if the plan
   improves. A few milliseconds each, so thousands per solve; pairs that failed are not
   retried until something improves. Once every pair has failed (the swaps converge in
-  ~20 s on 1,500 visits) a few *kicks*: swaps kept though they cost up to KICK_FACES
-  faces, then swaps again; the best plan seen is returned (``Search.keep_best``).
+  ~20 s on 1,500 visits) first *cover* moves, then a few *kicks*: swaps kept though
+  they cost up to KICK_FACES faces, then swaps again; the best plan seen is returned
+  (``Search.keep_best``).
+- *cover*: for a visit still out, CP-SAT re-routes the window of its day around it
+  (every visit within COVER_MARGIN minutes of its window may move, all else is held;
+  ``Search.window_input``); kept only if the plan improves. Each visit out is tried once.
 - *day*: re-route one day with every other day fixed; the chunk objective is the exact
   marginal cost, and the incumbent is the hint, so the result is never worse.
 - *greedy day*: re-dispatch one day with the faces of all other days known (the
@@ -25,6 +29,7 @@ import random
 import time
 from collections import Counter, defaultdict
 
+from .chunks import start_domain
 from .greedy import insert_missing
 from .search import Search
 
@@ -37,6 +42,9 @@ SWAPS = 20  # swap moves per LNS round (each a few milliseconds)
 KICKS = 3  # swaps accepted up to KICK_FACES worse once the swaps ran dry (keep the best)
 KICK_FACES = 3
 SWAP_TICK = 0.01  # deterministic seconds charged per swap in repeatable runs
+COVER = True  # once the swaps ran dry, CP-SAT windows around the visits still out
+COVER_SHARE = 0.07  # of the time limit per window (4 s at 60 s)
+COVER_MARGIN = 120  # minutes around the visit's window whose visits may move
 QUICK = True  # face moves try only two greedy variants per day (5x more moves)
 
 
@@ -58,6 +66,10 @@ def improve(search: Search) -> None:
             ok = greedy_day_move(search, rng.choice(days))
         elif move == "swap":
             ok = any(swap_move(search, rng) for _ in range(SWAPS))
+            if not ok and COVER and search.kicks == KICKS:  # the swaps just ran dry
+                while not search.stopped() and (done := cover_move(search)) is not None:
+                    STATS["cover", done] += 1
+                    ok = ok or done
         else:
             ok = face_move(search, rng)
         STATS[move, bool(ok)] += 1
@@ -84,6 +96,25 @@ def day_move(search: Search, day: int) -> bool:
     search.install(day, result)
     if len(search.by_day) == 1 and search.small:
         search.proven = result.status == "OPTIMAL"
+    return search.accept(before)
+
+
+def cover_move(search: Search) -> bool | None:
+    """Re-route the window of a day around the earliest visit still out that has not been
+    tried; True when the plan improved, None when no visit is left to try."""
+    todo = [v for v in search.candidates if v not in search.incumbent and v not in search.covered]
+    if not todo:
+        return None
+    by_id = search.problem.visit_by_id
+    vid = min(todo, key=lambda v: (search.days[v], start_domain(by_id[v]), v))
+    search.covered.add(vid)
+    day = search.days[vid]
+    before = dict(search.incumbent)
+    chunk = search.window_input(day, {vid}, COVER_MARGIN)
+    result = search.route_day(day, chunk, search.limit * COVER_SHARE, "cover", presolve=True)
+    if result is None:
+        return False
+    search.install(day, result)
     return search.accept(before)
 
 

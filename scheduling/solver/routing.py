@@ -60,18 +60,20 @@ def configure(solver: cp_model.CpSolver, budget: Budget) -> None:
 
 
 def solve_chunk(
-    problem: Problem, tt: TravelTimes, chunk: ChunkInput, budget: Budget
+    problem: Problem, tt: TravelTimes, chunk: ChunkInput, budget: Budget, presolve: bool = False
 ) -> ChunkResult | None:
-    """Route one chunk; None when CP-SAT finds no solution in its budget."""
+    """Route one chunk; None when CP-SAT finds no solution in its budget.
+
+    ``presolve``: worth it on a small chunk (a window of a day, ``Search.window_input``)."""
     began = time.perf_counter()
     m = build_model(problem, tt, chunk)
     minimize(m)
     add_hint(m, chunk.hint)
     solver = cp_model.CpSolver()
     configure(solver, budget)
-    # Presolve of the circuits costs seconds per day and the hint already gives a
+    # Presolve of a whole day's circuits costs seconds and the hint already gives a
     # complete solution, so go straight to search (LNS) from the hint.
-    solver.parameters.cp_model_presolve = False
+    solver.parameters.cp_model_presolve = presolve
     callback = _Stopper(budget.should_stop) if budget.should_stop else None
     status = solver.solve(m.cp, callback)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -6,16 +6,17 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from itertools import product
 
-from .chunks import ShiftRef
+from .chunks import ShiftRef, start_domain
 from .construct import construct
 from .greedy import dispatch, insert_missing
 from .model import ChunkInput
 from .objective import score, weighted
 from .plan import Assignment
 from .pools import choose_pools, cover_pools
-from .problem import Problem, Visit
+from .problem import Pin, Problem, Visit
 from .routes import route_ok, route_travel, routes_of
 from .routing import Budget, ChunkResult, solve_chunk
 from .travel import TravelTimes
@@ -56,6 +57,7 @@ class Search:
         self.pools: dict[str, set[str]] = {}
         self.variant: dict[int, tuple[int | None, bool]] = {}  # day -> best greedy variant
         self.tried: set[tuple[str, str]] = set()  # (client, staff) swaps failed since a gain
+        self.covered: set[str] = set()  # visits out whose window was re-routed (lns.cover_move)
         self._travel_cache: dict[frozenset, tuple[int, frozenset]] = {}
         self.small = len(candidates) <= SMALL
         self.phase_seconds: dict[str, float] = {}
@@ -193,6 +195,38 @@ class Search:
             [self.incumbent[v.id] for v in visits if v.id in self.incumbent],
         )
 
+    def window_input(self, day: int, focus: set[str], margin: int) -> ChunkInput:
+        """The routing input of a day where only the visits near ``focus`` move: visits
+        whose time span comes within ``margin`` minutes of a focus visit's window keep their
+        candidates (the focus visits all their eligible shifts); every other placed visit is
+        held at its staff and start (pinned). A window's model is a fraction of the day's,
+        so CP-SAT can search it exactly where a whole day does not converge."""
+        chunk = self.chunk_input(day, focus)
+        p = self.problem
+        lo = min(start_domain(p.visit_by_id[vid])[0] for vid in focus) - margin
+        hi = max(start_domain(v)[1] + v.duration for v in map(p.visit_by_id.get, focus)) + margin
+        visits = []
+        for v in chunk.visits:
+            a = self.incumbent.get(v.id)
+            first, last = start_domain(v)
+            if a is None or v.id in focus or (last + v.duration >= lo and first <= hi):
+                visits.append(v)
+                continue
+            refs = [
+                r
+                for r in chunk.candidates[v.id]
+                if r.staff.id in a.staff
+                and r.shift.start <= a.start
+                and a.start + v.duration <= r.shift.end
+            ]
+            if len(refs) != len(a.staff):
+                visits.append(v)  # not where it can be held (cannot happen in a valid plan)
+                continue
+            visits.append(replace(v, pinned=tuple(Pin(sid, a.start) for sid in a.staff)))
+            chunk.candidates[v.id] = refs
+        chunk.visits = visits
+        return chunk
+
     def allowed(
         self, v: Visit, elsewhere: set[str], wide: bool, exclude: set[tuple[str, str]]
     ) -> list[ShiftRef]:
@@ -213,10 +247,10 @@ class Search:
         return narrow if len({r.staff.id for r in narrow}) >= v.staff_required else refs
 
     def route_day(
-        self, day: int, chunk: ChunkInput, seconds: float, phase: str
+        self, day: int, chunk: ChunkInput, seconds: float, phase: str, presolve: bool = False
     ) -> ChunkResult | None:
         """Solve one day; the result is not yet accepted."""
-        result = solve_chunk(self.problem, self.tt, chunk, self.budget(seconds))
+        result = solve_chunk(self.problem, self.tt, chunk, self.budget(seconds), presolve)
         self.charge(phase, result.seconds if result else seconds)
         return result
 

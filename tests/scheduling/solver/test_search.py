@@ -1,13 +1,17 @@
 """Search bookkeeping the LNS relies on: accepting a worse plan only within the slack,
-and handing back the best plan seen."""
+handing back the best plan seen, and re-routing the window around a visit still out."""
 
 from __future__ import annotations
 
 import time
 
 from scheduling.solver.chunks import candidate_shifts, chunk_day
+from scheduling.solver.generate import generate_problem
+from scheduling.solver.lns import COVER_MARGIN, cover_move
 from scheduling.solver.objective import weighted
 from scheduling.solver.plan import Assignment
+from scheduling.solver.problem import parse
+from scheduling.solver.routes import route_ok, routes_of
 from scheduling.solver.search import Search
 from scheduling.solver.travel import TravelTimes
 
@@ -59,3 +63,56 @@ def test_slack_keeps_a_worse_plan_and_the_best_comes_back():
     assert s.objective > value and s.incumbent["v2"].staff == ("s2",)
     s.restore_best()
     assert s.incumbent == good and s.objective == value and s.best is None
+
+
+def _generated_search() -> Search:
+    """A small generated team with the greedy's routes as the incumbent."""
+    p = parse(generate_problem(3, n_staff=10, n_clients=14, days=2))
+    cands = {v.id: candidate_shifts(p, v) for v in p.visits}
+    days = {vid: chunk_day(p.visit_by_id[vid], refs) for vid, refs in cands.items()}
+    s = Search(p, TravelTimes(p), cands, days, 30, 1, 0, True, None, None, time.perf_counter())
+    s.choose_pools(0)
+    s.first_pass(0)
+    return s
+
+
+def test_cover_move_places_a_visit_out_and_holds_the_rest_of_the_day():
+    s = _generated_search()
+    p = s.problem
+    # Take out a placed single-staff visit at midday: the window must find it a place again.
+    vid = min(
+        (a.visit for a in s.incumbent.values() if len(a.staff) == 1),
+        key=lambda v: abs(p.visit_by_id[v].earliest_start % 1440 - 12 * 60),
+    )
+    v = p.visit_by_id[vid]
+    already_out = {u for u in s.candidates if u not in s.incumbent}
+    s.covered |= already_out  # as if tried: only vid is left to try
+    del s.incumbent[vid]
+    s.objective = weighted(p, s.counts())
+    out = s.objective
+    far = {
+        a.visit: a
+        for a in s.incumbent.values()
+        if s.days[a.visit] == s.days[vid]
+        and (
+            p.visit_by_id[a.visit].earliest_start > v.latest_start + v.duration + COVER_MARGIN
+            or p.visit_by_id[a.visit].latest_start + p.visit_by_id[a.visit].duration
+            < v.earliest_start - COVER_MARGIN
+        )
+    }
+    assert far, "the day has visits outside the window"
+    assert cover_move(s) is True
+    assert s.objective < out
+    assert s.covered == already_out | {vid}
+    assert len(s.candidates) - len(s.incumbent) < len(already_out) + 1
+    for other, a in far.items():
+        assert s.incumbent[other] == a, f"{other} outside the window moved"
+    for ref, stops in routes_of(p, list(s.incumbent.values())).items():
+        assert route_ok(s.tt, ref, stops), ref.key
+    # The window may also drop a visit inside it when the plan gains; each visit out is
+    # tried once, then there is nothing left to try.
+    for _ in range(len(s.candidates)):
+        if cover_move(s) is None:
+            break
+    assert {u for u in s.candidates if u not in s.incumbent} <= s.covered
+    assert cover_move(s) is None
