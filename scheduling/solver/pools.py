@@ -47,12 +47,25 @@ def choose_pools(
     visits: list[Visit],
     candidates: dict[str, list[ShiftRef]],
     budget: Budget,
+    allowance: int | None = None,
+    spans: bool = False,
 ) -> PoolResult:
-    """Solve the aggregate model; on no solution, pools are every candidate staff."""
+    """Solve the aggregate model; on no solution, pools are every candidate staff.
+
+    ``allowance``: travel minutes charged per visit (default ``travel_allowance``; 0 makes
+    the model a relaxation of routing: every plan's assignment satisfies it). ``spans``:
+    the tighter energetic checks (``_add_energy``)."""
     cp = cp_model.CpModel()
     x, perf, z = _variables(cp, visits, candidates)
     _add_rules(cp, problem, visits, candidates, x, perf, z)
-    _add_energy(cp, visits, candidates, x, travel_allowance(problem, tt))
+    _add_energy(
+        cp,
+        visits,
+        candidates,
+        x,
+        travel_allowance(problem, tt) if allowance is None else allowance,
+        spans,
+    )
     cp.minimize(_objective(cp, problem, visits, candidates, x, perf, z))
     solver = cp_model.CpSolver()
     configure(solver, budget)
@@ -96,6 +109,9 @@ def _add_rules(cp, problem, visits, candidates, x, perf, z) -> None:
         for xs in by_staff.values():
             cp.add(sum(xs) <= 1)
         cp.add(sum(sum(xs) for xs in by_staff.values()) == v.staff_required * perf[v.id])
+        # Implied by the above: it states the per-client cover of lowerbound.py to the LP
+        # relaxation, which otherwise only sees x <= z (and takes z fractional).
+        cp.add(sum(z[v.client, sid] for sid in by_staff) >= v.staff_required * perf[v.id])
         for pin in v.pinned:
             cp.add(sum(by_staff.get(pin.staff, [])) == perf[v.id])
     for sid, terms in minutes.items():
@@ -111,8 +127,11 @@ def _add_rules(cp, problem, visits, candidates, x, perf, z) -> None:
             cp.add(sum(mine) <= client.max_distinct_staff)
 
 
-def _add_energy(cp, visits, candidates, x, allowance: int) -> None:
-    """Each shift's visits fit its time, window by window, with a travel allowance each."""
+def _add_energy(cp, visits, candidates, x, allowance: int, spans: bool = False) -> None:
+    """Each shift's visits fit its time, window by window, with a travel allowance each.
+
+    Windows: an hourly grid, or with ``spans`` every window from one visit's earliest
+    moment to another's latest end inside the shift (many more checks, a tighter model)."""
     by_shift: dict[str, list[Visit]] = defaultdict(list)
     refs: dict[str, ShiftRef] = {}
     for v in visits:
@@ -121,16 +140,28 @@ def _add_energy(cp, visits, candidates, x, allowance: int) -> None:
             refs[ref.key] = ref
     for key, vs in by_shift.items():
         sh = refs[key].shift
-        for a, b in _windows(sh.start, sh.end):
-            inside = [
-                v for v in vs if a <= start_domain(v)[0] and start_domain(v)[1] + v.duration <= b
-            ]
+        # The time a visit on this shift must lie in: its window, cut to the shift.
+        span = {
+            v.id: (max(start_domain(v)[0], sh.start), min(start_domain(v)[1] + v.duration, sh.end))
+            for v in vs
+        }
+        if spans:
+            windows = sorted(
+                {(a, b) for a, _ in span.values() for _, b in span.values() if a < b}
+                | {(sh.start, sh.end)}
+            )
+        else:
+            windows = _windows(sh.start, sh.end)
+        for a, b in windows:
+            inside = [v for v in vs if a <= span[v.id][0] and span[v.id][1] <= b]
             if len(inside) < 2 and (a, b) != (sh.start, sh.end):
                 continue
             room = b - a + allowance
             brk = sh.break_
             if brk is not None and a <= brk.earliest and brk.latest <= b:
                 room -= brk.minutes
+            if spans and sum(v.duration + allowance for v in inside) <= room:
+                continue  # cannot bind
             cp.add(sum((v.duration + allowance) * x[v.id, key] for v in inside) <= room)
 
 
