@@ -70,15 +70,21 @@ def improve(search: Search) -> None:
                 while not search.stopped() and (done := cover_move(search)) is not None:
                     STATS["cover", done] += 1
                     ok = ok or done
+                    _report(search, start_used)  # a window takes seconds: keep callers posted
         else:
             ok = face_move(search, rng)
         STATS[move, bool(ok)] += 1
         round_no += 1
-        total = max(search.limit - start_used, 1e-9)
-        search.report(0.6 + 0.4 * (search.used() - start_used) / total)
+        _report(search, start_used)
         if search.proven:
             break
     search.restore_best()
+
+
+def _report(search: Search, start_used: float) -> None:
+    """Progress: the LNS fills the last 40 % of the bar, by the time it has used."""
+    total = max(search.limit - start_used, 1e-9)
+    search.report(0.6 + 0.4 * (search.used() - start_used) / total)
 
 
 def _round_seconds(search: Search) -> float:
