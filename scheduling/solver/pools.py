@@ -154,13 +154,11 @@ def _add_energy(cp, visits, candidates, x, allowance: int, spans: bool = False) 
             windows = _windows(sh.start, sh.end)
         for a, b in windows:
             inside = [v for v in vs if a <= span[v.id][0] and span[v.id][1] <= b]
-            if len(inside) < 2 and (a, b) != (sh.start, sh.end):
-                continue
             room = b - a + allowance
             brk = sh.break_
             if brk is not None and a <= brk.earliest and brk.latest <= b:
                 room -= brk.minutes
-            if spans and sum(v.duration + allowance for v in inside) <= room:
+            if not inside or sum(v.duration + allowance for v in inside) <= room:
                 continue  # cannot bind
             cp.add(sum((v.duration + allowance) * x[v.id, key] for v in inside) <= room)
 

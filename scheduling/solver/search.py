@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from itertools import product
 
-from .chunks import ShiftRef, start_domain
+from .chunks import ShiftRef, holds, start_domain
 from .construct import construct
 from .greedy import dispatch, insert_missing
 from .model import ChunkInput
@@ -202,9 +202,9 @@ class Search:
         held at its staff and start (pinned). A window's model is a fraction of the day's,
         so CP-SAT can search it exactly where a whole day does not converge."""
         chunk = self.chunk_input(day, focus)
-        p = self.problem
-        lo = min(start_domain(p.visit_by_id[vid])[0] for vid in focus) - margin
-        hi = max(start_domain(v)[1] + v.duration for v in map(p.visit_by_id.get, focus)) + margin
+        around = [self.problem.visit_by_id[vid] for vid in focus]
+        lo = min(start_domain(v)[0] for v in around) - margin
+        hi = max(start_domain(v)[1] + v.duration for v in around) + margin
         visits = []
         for v in chunk.visits:
             a = self.incumbent.get(v.id)
@@ -212,17 +212,12 @@ class Search:
             if a is None or v.id in focus or (last + v.duration >= lo and first <= hi):
                 visits.append(v)
                 continue
-            refs = [
-                r
-                for r in chunk.candidates[v.id]
-                if r.staff.id in a.staff
-                and r.shift.start <= a.start
-                and a.start + v.duration <= r.shift.end
-            ]
+            held = replace(v, pinned=tuple(Pin(sid, a.start) for sid in a.staff))
+            refs = [r for r in chunk.candidates[v.id] if r.staff.id in a.staff and holds(r, held)]
             if len(refs) != len(a.staff):
                 visits.append(v)  # not where it can be held (cannot happen in a valid plan)
                 continue
-            visits.append(replace(v, pinned=tuple(Pin(sid, a.start) for sid in a.staff)))
+            visits.append(held)
             chunk.candidates[v.id] = refs
         chunk.visits = visits
         return chunk

@@ -16,55 +16,45 @@ from scheduling.solver.problem import parse
 from scheduling.solver.routes import route_ok, routes_of
 from scheduling.solver.travel import TravelTimes
 
-from .tiny import DAY, minute, t
+from .tiny import build, call, minute, t
 
 
 def _problem() -> dict:
     """One staff member, break 11:00-12:00 (30 min). Far F is 20 min from N2; N and N2 are
     5 min apart. Route P (F) 10:00, Q (N) 10:45, R (N2) 11:35: the break fits between Q
     and R (11:00-11:30, 5 min to N2), but not between P and R once Q is gone (20 min)."""
-    ids = ["office", "F", "N", "N2", "M"]
-    minutes = [
-        [0, 10, 10, 10, 10],
-        [10, 0, 5, 20, 10],
-        [10, 5, 0, 5, 10],
-        [10, 20, 5, 0, 10],
-        [10, 10, 10, 10, 0],
-    ]
-    visit = lambda vid, client, lo, hi: {  # noqa: E731
-        "id": vid,
-        "client": client,
-        "earliest_start": t(lo),
-        "latest_start": t(hi),
-        "duration": 15 if vid == "Q" else 40 if vid == "P" else 20,
-    }
-    return {
-        "format": "teamplan-problem/1",
-        "name": "break-after-removal",
-        "horizon": {"start": DAY, "days": 1},
-        "travel": {"matrix": {"ids": ids, "minutes": minutes}},
-        "locations": [],
-        "staff": [
+    staff = {
+        "id": "s1",
+        "home": "office",
+        "shifts": [
             {
-                "id": "s1",
-                "home": "office",
-                "shifts": [
-                    {
-                        "start": t("07:00"),
-                        "end": t("15:00"),
-                        "break": {"earliest": t("11:00"), "latest": t("12:00"), "minutes": 30},
-                    }
-                ],
+                "start": t("07:00"),
+                "end": t("15:00"),
+                "break": {"earliest": t("11:00"), "latest": t("12:00"), "minutes": 30},
             }
         ],
-        "clients": [{"id": c, "location": c[1:]} for c in ("cF", "cN", "cN2", "cM")],
-        "visits": [
-            visit("P", "cF", "10:00", "10:00"),
-            visit("Q", "cN", "10:45", "10:45"),
-            visit("R", "cN2", "11:35", "13:00"),
-            visit("M", "cM", "16:00", "16:30"),  # after the shift: fits nowhere
+    }
+    out = build(
+        [staff],
+        [
+            call("P", "cF", "10:00", "10:00", duration=40),
+            call("Q", "cN", "10:45", "10:45", duration=15),
+            call("R", "cN2", "11:35", "13:00", duration=20),
+            call("M", "cM", "16:00", "16:30", duration=20),  # after the shift: fits nowhere
+        ],
+        [{"id": c, "location": c[1:]} for c in ("cF", "cN", "cN2", "cM")],
+    )
+    out["travel"]["matrix"] = {
+        "ids": ["office", "F", "N", "N2", "M"],
+        "minutes": [
+            [0, 10, 10, 10, 10],
+            [10, 0, 5, 20, 10],
+            [10, 5, 0, 5, 10],
+            [10, 20, 5, 0, 10],
+            [10, 10, 10, 10, 0],
         ],
     }
+    return out
 
 
 def _repair_without_q():

@@ -10,12 +10,21 @@ from scheduling.solver.generate import generate_problem
 from scheduling.solver.lns import COVER_MARGIN, cover_move
 from scheduling.solver.objective import weighted
 from scheduling.solver.plan import Assignment
-from scheduling.solver.problem import parse
+from scheduling.solver.problem import Problem, parse
 from scheduling.solver.routes import route_ok, routes_of
 from scheduling.solver.search import Search
 from scheduling.solver.travel import TravelTimes
 
 from .conftest import client, problem, staff, visit
+
+
+def _search_for(p: Problem, limit: float) -> Search:
+    """A repeatable search (1 worker, deterministic time) over p's candidate shifts."""
+    cands = {v.id: candidate_shifts(p, v) for v in p.visits}
+    days = {vid: chunk_day(p.visit_by_id[vid], refs) for vid, refs in cands.items()}
+    return Search(
+        p, TravelTimes(p), cands, days, limit, 1, 0, True, None, None, time.perf_counter()
+    )
 
 
 def _search() -> Search:
@@ -24,9 +33,8 @@ def _search() -> Search:
         [client("c1")],
         [visit("v1", "c1", "08:00", "09:00"), visit("v2", "c1", "10:00", "11:00")],
     )
-    cands = {v.id: candidate_shifts(p, v) for v in p.visits}
-    days = {vid: chunk_day(p.visit_by_id[vid], refs) for vid, refs in cands.items()}
-    s = Search(p, TravelTimes(p), cands, days, 5, 1, 0, True, None, None, time.perf_counter())
+    s = _search_for(p, limit=5)
+    cands = s.candidates
     s.incumbent = {
         "v1": Assignment("v1", ("s1",), cands["v1"][0].shift.start + 60),
         "v2": Assignment("v2", ("s1",), cands["v2"][0].shift.start + 180),
@@ -67,10 +75,7 @@ def test_slack_keeps_a_worse_plan_and_the_best_comes_back():
 
 def _generated_search() -> Search:
     """A small generated team with the greedy's routes as the incumbent."""
-    p = parse(generate_problem(3, n_staff=10, n_clients=14, days=2))
-    cands = {v.id: candidate_shifts(p, v) for v in p.visits}
-    days = {vid: chunk_day(p.visit_by_id[vid], refs) for vid, refs in cands.items()}
-    s = Search(p, TravelTimes(p), cands, days, 30, 1, 0, True, None, None, time.perf_counter())
+    s = _search_for(parse(generate_problem(3, n_staff=10, n_clients=14, days=2)), limit=30)
     s.choose_pools(0)
     s.first_pass(0)
     return s
