@@ -1,0 +1,54 @@
+"""How continuity and coverage move with the roster's slack.
+
+The generator adds shifts until visits take at most ``roster.PEAK_LOAD`` of the on-shift
+minutes in every care window (0.6 by default). This runs ``python -m scheduling bench``'s
+main measurement on the same team (seed, staff, clients, days) rostered with each load
+given, so the solver, the floor and both baselines see the same roster.
+
+    .venv/bin/python bench/slack.py 0.6 0.5 0.4
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scheduling.solver import roster  # noqa: E402
+from scheduling.solver.bench import MAIN, MAIN_LIMIT_S, SEED, instance, measure  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("loads", type=float, nargs="+", help="PEAK_LOAD values")
+    ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--time-limit", type=float, default=MAIN_LIMIT_S)
+    args = ap.parse_args(argv)
+    print(
+        "| peak load | shift hours | coverage % | distinct staff/client | LB mean | ratio to LB "
+        "| travel ÷ baseline | baseline coverage % | greedy coverage % | greedy distinct "
+        "| time (s) | valid |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    default = roster.PEAK_LOAD
+    try:
+        for load in args.loads:
+            roster.PEAK_LOAD = load
+            problem = instance(*MAIN, args.seed)
+            hours = sum(sh.end - sh.start for s in problem.staff for sh in s.shifts) / 60
+            r = measure(problem, f"peak {load}", args.time_limit, None)
+            print(
+                f"| {load} | {hours:.0f} | {r.coverage_pct} | {r.continuity} | {r.lb_mean} "
+                f"| {r.ratio_to_lb} | {r.travel_ratio_to_baseline} | {r.baseline_coverage_pct} "
+                f"| {r.greedy_coverage_pct} | {r.greedy_continuity} | {r.time_s} "
+                f"| {'yes' if r.valid else 'no'} |",
+                flush=True,
+            )
+    finally:
+        roster.PEAK_LOAD = default
+
+
+if __name__ == "__main__":
+    main()
