@@ -1,7 +1,8 @@
 """End to end in a browser: the lead opens the CSV import from the client list, downloads the
 template, uploads a file with an impossible time and sees the Swedish list of problems (nothing
 imported), uploads the corrected file, checks the preview, confirms, and finds the new clients
-in the list. At 768 px wide without sideways scroll; buttons at least 44 px tall."""
+in the list. At 768 px wide without sideways scroll; buttons at least 44 px tall; the file
+picker in Swedish, showing the chosen file's name."""
 
 from tests.e2e.conftest import login, shot
 from tests.e2e.test_day_view import no_wider_than_768
@@ -23,7 +24,12 @@ def rows_from_template(template: str, start: str) -> str:
 def check_file(page, path, data: bytes) -> str:
     """Upload the file on the import page; the text of the page that answers."""
     path.write_bytes(data)
+    picker = page.locator("main .filepick")
+    button, name = picker.locator("label.button"), picker.locator("[data-filepick-name]")
+    assert button.inner_text() == "Välj fil" and name.inner_text() == "Ingen fil vald"
+    assert button.bounding_box()["height"] >= 44
     page.set_input_files("input[type=file]", str(path))
+    assert name.inner_text() == path.name
     with page.expect_navigation():
         page.click("main button:has-text('Kontrollera filen')")
     assert no_wider_than_768(page)
