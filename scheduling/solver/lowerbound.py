@@ -10,6 +10,8 @@ Visits that fewer than ``staff_required`` staff could ever serve are left out.
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Container
 
 from ortools.sat.python import cp_model
 
@@ -18,10 +20,15 @@ from .problem import Problem
 TIME_LIMIT_S = 5.0
 
 
-def _cover_rows(problem: Problem, client_id: str) -> dict[frozenset[str], int]:
-    """Distinct eligible-staff sets of the client's visits -> most staff required."""
+def _cover_rows(
+    problem: Problem, client_id: str, only: Container[str] | None = None
+) -> dict[frozenset[str], int]:
+    """Distinct eligible-staff sets of the client's visits (those in ``only``, if given)
+    -> most staff required."""
     rows: dict[frozenset[str], int] = {}
     for v in problem.visits_by_client.get(client_id, []):
+        if only is not None and v.id not in only:
+            continue
         able = frozenset(s.id for s in problem.eligible_staff(v))
         if len(able) >= v.staff_required:
             rows[able] = max(rows.get(able, 0), v.staff_required)
@@ -70,9 +77,23 @@ def cheapest_cover(
     return {s for s, literal in pick.items() if solver.value(literal)}
 
 
-def client_lower_bounds(problem: Problem) -> dict[str, int]:
-    """Client id -> fewest staff who could cover all its coverable visits (0: no visits)."""
-    return {c.id: min_cover(_cover_rows(problem, c.id)) for c in problem.clients}
+def client_lower_bounds(
+    problem: Problem,
+    only: Container[str] | None = None,
+    time_limit_s: float = TIME_LIMIT_S,
+    deadline: float | None = None,
+) -> dict[str, int]:
+    """Client id -> fewest staff who could cover all its coverable visits (those in
+    ``only``, if given; 0: no visits). Past ``deadline`` (``time.perf_counter()``) a client
+    with visits gets the trivial bound 1."""
+    out = {}
+    for c in problem.clients:
+        rows = _cover_rows(problem, c.id, only)
+        if rows and deadline is not None and time.perf_counter() > deadline:
+            out[c.id] = 1
+        else:
+            out[c.id] = min_cover(rows, time_limit_s)
+    return out
 
 
 def lower_bound_mean(problem: Problem, bounds: dict[str, int] | None = None) -> float:

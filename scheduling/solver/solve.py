@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from . import lns
 from .chunks import candidate_shifts, chunk_day
+from .lowerbound import client_lower_bounds
 from .objective import weighted
 from .plan import Plan, Unassigned
 from .problem import Problem
@@ -38,6 +39,9 @@ FIRST_PASS_SHARE = 0.0
 CONSTRUCT = False
 # Model building and final checks run outside CP-SAT's clock: keep wall time under the limit.
 WALL_MARGIN = 0.9
+# The plan's bound: per-client floors within this share of the time limit (inside the
+# margin above), each set-multicover model at most BOUND_CLIENT_S.
+BOUND_SHARE, BOUND_CLIENT_S = 0.03, 0.2
 
 
 def solve(
@@ -147,7 +151,19 @@ def _metrics(problem: Problem, search: Search) -> dict:
 
 
 def _bound(problem: Problem, blocked: dict[str, Unassigned], search: Search) -> int:
-    """A valid lower bound: blocked places, and at least one face per client with care."""
+    """A valid lower bound: the blocked places, and per client with visits to place either
+    its continuity floor in faces (all of them placed) or one place left out.
+
+    The floor is ``lowerbound.client_lower_bounds`` over the visits not blocked, a few
+    seconds at most (past that, 1 face per client)."""
+    w = problem.weights
     places = sum(problem.visit_by_id[vid].staff_required for vid in blocked)
-    clients = {problem.visit_by_id[vid].client for vid in search.candidates}
-    return problem.weights["unassigned"] * places + problem.weights["distinct_staff"] * len(clients)
+    floors = client_lower_bounds(
+        problem,
+        only=search.candidates,
+        time_limit_s=BOUND_CLIENT_S,
+        deadline=time.perf_counter() + BOUND_SHARE * search.limit,
+    )
+    return w["unassigned"] * places + sum(
+        min(w["distinct_staff"] * floor, w["unassigned"]) for floor in floors.values()
+    )

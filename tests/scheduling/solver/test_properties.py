@@ -72,6 +72,7 @@ def test_every_plan_is_valid_and_keeps_pins(p):
     for violation in check_plan(p, plan):
         assert violation.rule == 6 and violation.visit in conflicts
     assert (plan.status == "INFEASIBLE") == bool(conflicts)
+    assert plan.bound <= plan.objective
     for a in plan.assignments:
         for pin in p.visit_by_id[a.visit].pinned:
             assert pin.staff in a.staff
