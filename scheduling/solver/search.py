@@ -63,6 +63,7 @@ class Search:
         self.phase_seconds: dict[str, float] = {}
         self.spent = 0.0  # budget used so far (deterministic or wall seconds)
         self.proven = False
+        self.bound: int | None = None  # a valid lower bound on the objective (solve._bound)
         self.phase = "start"
         self.objective = weighted(problem, self.counts())
         self.best: tuple[int, dict[str, Assignment]] | None = None  # see keep_best
@@ -131,7 +132,7 @@ class Search:
             {
                 "elapsed_s": round(self.elapsed(), 2),
                 "objective": self.best[0] if self.best else self.objective,
-                "bound": None,
+                "bound": self.bound,
                 "phase": self.phase,
                 "fraction": min(1.0, fraction),
                 "continuity": (sum(map(len, clients.values())) / len(clients)) if clients else None,

@@ -76,6 +76,7 @@ def solve(
         should_stop,
         began,
     )
+    search.bound = _bound(problem, blocked, search)
     search.choose_pools(POOL_SHARE)
     search.first_pass(FIRST_PASS_SHARE)
     if CONSTRUCT:
@@ -120,7 +121,7 @@ def _plan(problem: Problem, search: Search, blocked: dict[str, Unassigned], bega
     pins_broken = any(problem.visit_by_id[u.visit].pinned for u in unassigned)
     status = "INFEASIBLE" if pins_broken else "OPTIMAL" if search.proven else "FEASIBLE"
     metrics = _metrics(problem, search)
-    bound = metrics["objective"] if search.proven else _bound(problem, blocked, search)
+    bound = metrics["objective"] if search.proven else search.bound
     return Plan(
         problem=problem.name,
         status=status,

@@ -68,6 +68,8 @@ def test_progress_and_status():
     plan = solved(p, progress=seen.append)
     assert plan.status in ("OPTIMAL", "FEASIBLE")
     assert seen and {"elapsed_s", "objective", "bound", "phase", "fraction"} <= seen[-1].keys()
+    # One face at least (the client's floor), reported from the first event on.
+    assert all(1000 <= e["bound"] <= plan.objective for e in seen)
 
 
 def test_should_stop_still_returns_a_plan():
