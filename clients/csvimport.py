@@ -13,15 +13,12 @@ care needs are added to it and its own details are left as they are.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from clients import csvcells
 from clients.csvfile import FileProblem, read_rows
 from clients.forms import CareNeedForm, ClientForm
 from clients.models import NEED_KINDS, Client
@@ -29,7 +26,6 @@ from clients.service import team_clients
 from teams.models import SKILLS, Team
 from teams.service import team_staff
 from timeutil import local_today
-from ui import LABELS
 
 # Column -> form field ("tid_till" has none: it gives the latest start).
 CLIENT_COLUMNS = {
@@ -57,14 +53,7 @@ REQUIRED = ("namn", "kontaktpersoner", "insats", "veckodagar", "tid_från", "tid
 FIELD_COLUMN = {f: c for c, f in (CLIENT_COLUMNS | NEED_COLUMNS).items()} | {
     "active_from": "från_datum"
 }
-WEEKDAYS = {
-    "man": 1, "mandag": 1, "mon": 1, "tis": 2, "tisdag": 2, "tue": 2, "ons": 3, "onsdag": 3,
-    "wed": 3, "tor": 4, "tors": 4, "torsdag": 4, "thu": 4, "fre": 5, "fredag": 5, "fri": 5,
-    "lor": 6, "lordag": 6, "sat": 6, "son": 7, "sondag": 7, "sun": 7,
-}  # fmt: skip
-EVERY_DAY = ("alla", "alla_dagar", "varje_dag", "dagligen")
 MAX_SHOWN_PROBLEMS = 200
-_CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})(?::00)?$")
 
 
 @dataclass
@@ -104,13 +93,6 @@ class Checked:
         return sum(len(c.needs) for c in self.clients)
 
 
-def fold(text: str) -> str:
-    """Compare names loosely: case, spaces and å/ä/ö (some exports drop the dots)."""
-    text = unicodedata.normalize("NFKD", text.casefold().strip())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[\s\-]+", "_", text)
-
-
 def check_file(team: Team, data: bytes) -> Checked:
     """Every problem of the file, or (if none) the clients and needs it would create."""
     checked = Checked()
@@ -130,10 +112,10 @@ def check_file(team: Team, data: bytes) -> Checked:
 
 def _columns(header: list[str], problems: list[Problem]) -> list[str | None]:
     """The canonical column of each header cell (None for an empty trailing cell)."""
-    known = {fold(c): c for c in COLUMNS}
+    known = {csvcells.fold(c): c for c in COLUMNS}
     columns: list[str | None] = []
     for cell in header:
-        column = known.get(fold(cell))
+        column = known.get(csvcells.fold(cell))
         if cell.strip() and column is None:
             problems.append(Problem(1, cell, _("Unknown column.")))
         elif column in columns:
@@ -170,9 +152,9 @@ class _Context:
         self.staff = team_staff(team.id, active_only=True)
         self.staff_ids: dict[str, list[int]] = {}
         for member in self.staff:
-            self.staff_ids.setdefault(fold(member.name), []).append(member.id)
-        self.kinds = _names(NEED_KINDS)
-        self.skills = _names(SKILLS)
+            self.staff_ids.setdefault(csvcells.fold(member.name), []).append(member.id)
+        self.kinds = csvcells.label_codes(NEED_KINDS)
+        self.skills = csvcells.label_codes(SKILLS)
         self.existing = {_key(c.name, c.address): c for c in team_clients(team.id)}
         self.planned: dict[tuple[str, str], PlannedClient] = {}
         self.seen: dict[tuple, int] = {}
@@ -196,8 +178,8 @@ class _Context:
             {
                 "name": values["namn"],
                 "address": values["adress"],
-                "lat": _decimal(values["latitud"]),
-                "lon": _decimal(values["longitud"]),
+                "lat": csvcells.decimal(values["latitud"]),
+                "lon": csvcells.decimal(values["longitud"]),
                 "birth_year": values["födelseår"],
                 "active_from": values["från_datum"] or self.today.isoformat(),
             }
@@ -209,8 +191,8 @@ class _Context:
 
     def _contact_ids(self, text: str, errors: dict[str, str]) -> list[str]:
         ids = []
-        for name in _split(text, ","):
-            found = self.staff_ids.get(fold(name), [])
+        for name in csvcells.split(text, ","):
+            found = self.staff_ids.get(csvcells.fold(name), [])
             if len(found) != 1:
                 message = (
                     _("%(name)s is not a staff member of this team.", name=name)
@@ -223,10 +205,10 @@ class _Context:
         return ids
 
     def _need_form(self, values: dict[str, str], errors: dict[str, str]) -> CareNeedForm:
-        earliest, latest = _start_window(values, errors)
+        earliest, latest = csvcells.start_window(values, errors)
         data = MultiDict(
             {
-                "kind": _code(self.kinds, values["insats"], "insats", errors),
+                "kind": csvcells.code(self.kinds, values["insats"], "insats", errors),
                 "interval_weeks": values["var_n_vecka"] or "1",
                 "earliest": earliest,
                 "latest": latest,
@@ -236,8 +218,11 @@ class _Context:
                 "valid_to": values["till_datum"],
             }
         )
-        data.setlist("weekdays", _weekdays(values["veckodagar"], errors))
-        skills = [_code(self.skills, s, "kompetens", errors) for s in _split(values["kompetens"])]
+        data.setlist("weekdays", csvcells.weekdays(values["veckodagar"], errors))
+        skills = [
+            csvcells.code(self.skills, s, "kompetens", errors)
+            for s in csvcells.split(values["kompetens"])
+        ]
         data.setlist("skills", skills)
         return CareNeedForm(formdata=data, meta={"csrf": False})
 
@@ -289,7 +274,7 @@ _NEED_FIELDS = ("kind", "interval_weeks", "earliest", "latest", "duration_min", 
 
 
 def _key(name: str, address: str) -> tuple[str, str]:
-    return fold(name), fold(address or "")
+    return csvcells.fold(name), csvcells.fold(address or "")
 
 
 def _has_need(client: Client, fields: dict) -> bool:
@@ -304,92 +289,6 @@ def _form_errors(form, errors: dict[str, str]) -> None:
         column = FIELD_COLUMN.get(name)
         if column and messages:
             errors.setdefault(column, str(messages[0]))
-
-
-def _names(codes: tuple[str, ...]) -> dict[str, str]:
-    """Code, Swedish and English label (also without its bracket) -> code."""
-    names = {}
-    for code in codes:
-        labels = [code]
-        for locale in ("sv", "en"):
-            with force_locale(locale):
-                label = str(LABELS.get(code, code))
-            labels += [label, label.split("(")[0]]
-        names.update({fold(label): code for label in labels})
-    return names
-
-
-def _code(names: dict[str, str], text: str, column: str, errors: dict[str, str]) -> str:
-    if not text:
-        return ""
-    code = names.get(fold(text))
-    if code is None:
-        errors.setdefault(column, _("Unknown value: %(value)s.", value=text))
-        return ""
-    return code
-
-
-def _split(text: str, separators: str = ",/") -> list[str]:
-    return [part.strip() for part in re.split(f"[{separators}]", text) if part.strip()]
-
-
-def _weekdays(text: str, errors: dict[str, str]) -> list[str]:
-    """ISO digits of 'mån, ons, fre', 'måndag-fredag' or 'alla'."""
-    if fold(text) in EVERY_DAY:
-        return [str(d) for d in range(1, 8)]
-    text = re.sub(r"\s*[-–]\s*", "-", text)
-    digits: set[int] = set()
-    for part in _split(re.sub(r"\s+", ",", text)):
-        ends = [WEEKDAYS.get(fold(end).rstrip(".")) for end in part.split("-")]
-        if None in ends or len(ends) > 2:
-            errors.setdefault(
-                "veckodagar",
-                _("Unknown weekday: %(value)s. Write e.g. mån, tis, ons or mån-fre.", value=part),
-            )
-            continue
-        first, last = ends[0], ends[-1]
-        days = range(first, last + 1) if first <= last else [*range(first, 8), *range(1, last + 1)]
-        digits.update(days)  # 'fre-mån' runs over the weekend
-    return [str(d) for d in sorted(digits)]
-
-
-def _clock(text: str, column: str, errors: dict[str, str]) -> time | None:
-    match = _CLOCK.match(text)
-    if text and match and int(match[1]) < 24 and int(match[2]) < 60:
-        return time(int(match[1]), int(match[2]))
-    if text:
-        errors.setdefault(
-            column, _("%(value)s is not a valid time. Write HH:MM, e.g. 07:30.", value=text)
-        )
-    return None
-
-
-def _start_window(values: dict[str, str], errors: dict[str, str]) -> tuple[str, str]:
-    """Earliest and latest start (HH:MM) from the window tid_från-tid_till and the duration."""
-    start = _clock(values["tid_från"], "tid_från", errors)
-    end = _clock(values["tid_till"], "tid_till", errors)
-    if start is None or end is None:
-        return values["tid_från"], values["tid_till"]
-    if end <= start:
-        errors["tid_till"] = _("The window ends before it starts.")
-        return start.strftime("%H:%M"), start.strftime("%H:%M")
-    latest = start
-    if values["längd_min"].isdigit():
-        minutes = int(values["längd_min"])
-        window = datetime.combine(date.min, end) - datetime.combine(date.min, start)
-        if window < timedelta(minutes=minutes):
-            errors.setdefault(
-                "tid_till",
-                _("The window is shorter than the visit (%(minutes)s min).", minutes=minutes),
-            )
-        else:
-            latest = (datetime.combine(date.min, end) - timedelta(minutes=minutes)).time()
-    return start.strftime("%H:%M"), latest.strftime("%H:%M")
-
-
-def _decimal(text: str) -> str:
-    """Swedish Excel writes 58,41; the form reads 58.41."""
-    return text.replace(",", ".").replace(" ", "")
 
 
 def template_csv(staff_name: str) -> bytes:
