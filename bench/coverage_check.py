@@ -2,7 +2,7 @@
 
 Solves the bench instance (60 s, as ``python -m scheduling bench`` does), then for each day
 with a visit out lets CP-SAT re-route every visit of that day that ends after ``--after``
-(default 13:00) on any shift that holds it, with coverage as the only objective. The
+(default 16:00) on any shift that holds it, with coverage as the only objective. The
 day's earlier visits are held at their staff and start, and ``max_minutes`` and
 ``max_distinct_staff`` count the rest of the plan, so a complete day found here is part of
 a valid plan. Hinted with the solver's own day it runs ``--seconds`` per day.
@@ -11,7 +11,7 @@ A day it completes shows that the visits the plan leaves out on that day are the
 shortfall, not the instance's; a day it does not complete proves nothing (CP-SAT's bound
 on these circuits stays loose).
 
-    .venv/bin/python bench/coverage_check.py --seconds 90
+    .venv/bin/python bench/coverage_check.py --seconds 60
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--time-limit", type=float, default=60.0, help="the solver's limit")
     ap.add_argument("--seconds", type=float, default=90.0, help="CP-SAT per day")
-    ap.add_argument("--after", default="13:00", help="re-route visits ending after this")
+    ap.add_argument("--after", default="16:00", help="re-route visits ending after this")
     args = ap.parse_args(argv)
     hours, minutes = (int(x) for x in args.after.split(":"))
     problem = instance(args.days, args.staff, args.seed)
