@@ -20,7 +20,6 @@ import argparse
 import os
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 from ortools.sat.python import cp_model
@@ -28,8 +27,8 @@ from ortools.sat.python import cp_model
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scheduling.solver.bench import MAIN, SEED, instance  # noqa: E402
-from scheduling.solver.chunks import DAY, candidate_shifts  # noqa: E402
-from scheduling.solver.model import ChunkInput, build_model  # noqa: E402
+from scheduling.solver.chunks import DAY, candidate_shifts, chunk_day, hold  # noqa: E402
+from scheduling.solver.model import ChunkInput, build_model, fixed_context  # noqa: E402
 from scheduling.solver.plan import Assignment  # noqa: E402
 from scheduling.solver.problem import Problem  # noqa: E402
 from scheduling.solver.routing import add_hint  # noqa: E402
@@ -38,41 +37,32 @@ from scheduling.solver.travel import TravelTimes  # noqa: E402
 from scheduling.solver.validate import check_plan  # noqa: E402
 
 
-def _context(problem: Problem, others: list[Assignment]) -> tuple[dict, dict]:
-    """(client -> staff met on other days, capped staff -> visit minutes left)."""
-    met: dict[str, set[str]] = defaultdict(set)
-    used: dict[str, int] = defaultdict(int)
-    for a in others:
-        v = problem.visit_by_id[a.visit]
-        met[v.client].update(a.staff)
-        for sid in a.staff:
-            used[sid] += v.duration
-    left = {s.id: s.max_minutes - used[s.id] for s in problem.staff if s.max_minutes is not None}
-    return {c: frozenset(ids) for c, ids in met.items()}, left
-
-
 def check_day(
     problem: Problem, plan_assignments: list[Assignment], day: int, after: int, seconds: float
 ) -> tuple[int, int, int, str]:
     """(visits of the day, placed by the plan, placed here, CP-SAT status)."""
-    base = day * DAY
-    visits = [v for v in problem.visits if v.earliest_start // DAY == day]
-    ids = {v.id for v in visits}
-    mine = [a for a in plan_assignments if a.visit in ids]
-    others = [a for a in plan_assignments if a.visit not in ids]
-    met, left = _context(problem, others)
-    chunk = ChunkInput(visits, {v.id: candidate_shifts(problem, v) for v in visits}, met, {}, left)
+    cands = {v.id: candidate_shifts(problem, v) for v in problem.visits}
+    ids = {v.id for v in problem.visits if chunk_day(v, cands[v.id]) == day}
+    mine = {a.visit: a for a in plan_assignments if a.visit in ids}
+    met, left = fixed_context(problem, [a for a in plan_assignments if a.visit not in ids])
+    visits, held = [], []
+    for v in problem.visits:
+        if v.id not in ids:
+            continue
+        a = mine.get(v.id)
+        kept = None
+        if a is not None and a.start + v.duration <= day * DAY + after:
+            kept = hold(v, a.staff, a.start, cands[v.id])
+        if kept is not None:
+            v, cands[v.id] = kept
+            held.append(v.id)
+        visits.append(v)
+    chunk = ChunkInput(visits, {v.id: cands[v.id] for v in visits}, met, {}, left)
     m = build_model(problem, TravelTimes(problem), chunk)
-    by_visit = {a.visit: a for a in mine}
-    for v in visits:
-        a = by_visit.get(v.id)
-        if a is not None and a.start + v.duration <= base + after:
-            m.cp.add(m.performed[v.id] == 1)
-            m.cp.add(m.start[v.id] == a.start)
-            for sid in a.staff:
-                m.cp.add(m.assign[v.id, sid] == 1)
+    for vid in held:  # a pin holds its staff and start; held visits stay in the plan too
+        m.cp.add(m.performed[vid] == 1)
     m.cp.maximize(sum(m.performed.values()))
-    add_hint(m, mine)
+    add_hint(m, list(mine.values()))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = os.cpu_count() or 1
@@ -94,7 +84,12 @@ def main(argv: list[str] | None = None) -> None:
     problem = instance(args.days, args.staff, args.seed)
     plan = solve(problem, time_limit_s=args.time_limit, seed=0)
     assert not check_plan(problem, plan), "the solver's plan must be valid"
-    out_days = sorted({problem.visit_by_id[u.visit].earliest_start // DAY for u in plan.unassigned})
+    out_days = sorted(
+        {
+            chunk_day(v, candidate_shifts(problem, v))
+            for v in (problem.visit_by_id[u.visit] for u in plan.unassigned)
+        }
+    )
     print(f"solver: {len(plan.unassigned)} of {len(problem.visits)} visits out, days {out_days}")
     print("| day | visits | placed by the solver | placed here | CP-SAT | time |")
     print("|---|---|---|---|---|---|")

@@ -8,10 +8,10 @@ client), which the solver passes in as fixed context when it routes a chunk.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
-from .problem import Problem, Shift, Staff, Visit
+from .problem import Pin, Problem, Shift, Staff, Visit
 
 DAY = 24 * 60
 
@@ -63,6 +63,14 @@ def holds(ref: ShiftRef, visit: Visit) -> bool:
     """The shift can hold the visit somewhere in its (possibly pinned) start window."""
     lo, hi = start_domain(visit)
     return max(ref.shift.start, lo) <= min(hi, ref.shift.end - visit.duration)
+
+
+def hold(visit: Visit, staff: tuple[str, ...], start: int, refs: list[ShiftRef]):
+    """The visit pinned to ``staff`` at ``start``, with the shifts of ``refs`` that hold it
+    there, one per staff member; None when they are not all there."""
+    held = replace(visit, pinned=tuple(Pin(sid, start) for sid in staff))
+    kept = [r for r in refs if r.staff.id in staff and holds(r, held)]
+    return (held, kept) if len(kept) == len(staff) else None
 
 
 def candidate_shifts(problem: Problem, visit: Visit) -> list[ShiftRef]:

@@ -9,6 +9,8 @@ double visit start together. Arc literals carry the travel time and the preceden
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -19,6 +21,22 @@ from .problem import Problem, Visit
 from .travel import TravelTimes
 
 DEPOT = ""  # node name of the depot in arcs
+
+
+def fixed_context(
+    problem: Problem, fixed: Iterable[Assignment]
+) -> tuple[dict[str, frozenset[str]], dict[str, int]]:
+    """What assignments outside a chunk fix for it: client id -> staff they already give
+    the client, and capped staff id -> visit minutes ``max_minutes`` still allows."""
+    met: dict[str, set[str]] = defaultdict(set)
+    used: dict[str, int] = defaultdict(int)
+    for a in fixed:
+        v = problem.visit_by_id[a.visit]
+        met[v.client].update(a.staff)
+        for sid in a.staff:
+            used[sid] += v.duration
+    left = {s.id: s.max_minutes - used[s.id] for s in problem.staff if s.max_minutes is not None}
+    return {c: frozenset(ids) for c, ids in met.items()}, left
 
 
 @dataclass

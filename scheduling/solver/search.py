@@ -5,18 +5,17 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Set
 from itertools import product
 
-from .chunks import ShiftRef, holds, start_domain
+from .chunks import ShiftRef, hold, start_domain
 from .construct import construct
 from .greedy import dispatch, insert_missing
-from .model import ChunkInput
+from .model import ChunkInput, fixed_context
 from .objective import score, weighted
 from .plan import Assignment
 from .pools import choose_pools, cover_pools
-from .problem import Pin, Problem, Visit
+from .problem import Problem, Visit
 from .routes import route_ok, route_travel, routes_of
 from .routing import Budget, ChunkResult, solve_chunk
 from .travel import TravelTimes
@@ -169,28 +168,18 @@ class Search:
         exclude: set[tuple[str, str]] = frozenset(),
     ) -> ChunkInput:
         """The routing input of a day with every other day fixed at the incumbent."""
-        others = self.others(day)
-        elsewhere: dict[str, set[str]] = defaultdict(set)
-        minutes: dict[str, int] = defaultdict(int)
-        for a in others:
-            v = self.problem.visit_by_id[a.visit]
-            elsewhere[v.client] |= set(a.staff)
-            for sid in a.staff:
-                minutes[sid] += v.duration
-        left = {
-            s.id: s.max_minutes - minutes[s.id]
-            for s in self.problem.staff
-            if s.max_minutes is not None
-        }
+        elsewhere, left = fixed_context(self.problem, self.others(day))
         visits = self.by_day[day]
         cands = {
-            v.id: self.allowed(v, elsewhere[v.client], v.id in wide or self.small, exclude)
+            v.id: self.allowed(
+                v, elsewhere.get(v.client, frozenset()), v.id in wide or self.small, exclude
+            )
             for v in visits
         }
         return ChunkInput(
             visits,
             cands,
-            {c: frozenset(s) for c, s in elsewhere.items()},
+            elsewhere,
             {c: frozenset(s) for c, s in self.pools.items()} if free else {},
             left,
             [self.incumbent[v.id] for v in visits if v.id in self.incumbent],
@@ -213,18 +202,17 @@ class Search:
             if a is None or v.id in focus or (last + v.duration >= lo and first <= hi):
                 visits.append(v)
                 continue
-            held = replace(v, pinned=tuple(Pin(sid, a.start) for sid in a.staff))
-            refs = [r for r in chunk.candidates[v.id] if r.staff.id in a.staff and holds(r, held)]
-            if len(refs) != len(a.staff):
+            kept = hold(v, a.staff, a.start, chunk.candidates[v.id])
+            if kept is None:
                 visits.append(v)  # not where it can be held (cannot happen in a valid plan)
                 continue
-            visits.append(held)
-            chunk.candidates[v.id] = refs
+            visits.append(kept[0])
+            chunk.candidates[v.id] = kept[1]
         chunk.visits = visits
         return chunk
 
     def allowed(
-        self, v: Visit, elsewhere: set[str], wide: bool, exclude: set[tuple[str, str]]
+        self, v: Visit, elsewhere: Set[str], wide: bool, exclude: set[tuple[str, str]]
     ) -> list[ShiftRef]:
         """Pool staff, staff the client already meets, current and pinned staff; else all."""
         refs = [
@@ -411,12 +399,7 @@ class Search:
         return self.clients_met().get(client_id, set())
 
     def minutes_left_total(self) -> dict[str, int]:
-        left = {s.id: s.max_minutes for s in self.problem.staff if s.max_minutes is not None}
-        for a in self.incumbent.values():
-            for sid in a.staff:
-                if sid in left:
-                    left[sid] -= self.problem.visit_by_id[a.visit].duration
-        return left
+        return fixed_context(self.problem, self.incumbent.values())[1]
 
     def final_assignments(self) -> list[Assignment]:
         """The incumbent, each route re-checked; a route failing the check loses visits."""
