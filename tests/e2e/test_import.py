@@ -48,6 +48,14 @@ def test_lead_imports_clients_after_correcting_the_file(server, tablet, tmp_path
     template = download.value.path().read_bytes().decode("utf-8-sig")
     assert template.startswith("namn;adress;")
 
+    # From the keyboard the hidden file input takes the focus and the ring shows on its button.
+    tablet.locator("input[type=file]").focus()
+    tablet.keyboard.press("Shift+Tab")
+    tablet.keyboard.press("Tab")
+    assert tablet.evaluate("document.activeElement.type") == "file"
+    ring = "getComputedStyle(document.querySelector('.filepick-button')).outlineStyle"
+    assert tablet.evaluate(ring) == "solid"
+
     bad = rows_from_template(template, "25:00").encode("utf-8-sig")
     problems = check_file(tablet, tmp_path / "brukare-fel.csv", bad)
     assert "Inget har importerats" in problems
