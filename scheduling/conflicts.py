@@ -221,6 +221,11 @@ REASONS = {
     ),
     "max_minutes": _l("Everyone who could come has already reached their working time."),
     "capacity": _l("No room: the staff on shift %(day)s %(window)s are busy with other visits."),
+    # capacity, for a visit that needs a skill: who is short, and what the team can do
+    "capacity_skilled": _l(
+        "No room: all %(count)s on shift %(day)s %(window)s with %(skills)s are busy. "
+        "Give their other visits to someone else, or bring in someone with %(skills)s."
+    ),
     "not_placed": _l("Not placed in the plan yet."),
 }
 
@@ -234,7 +239,10 @@ def unassigned_reason(entry: dict | None) -> str:
     data.setdefault("window", "")
     data.setdefault("max_distinct_staff", "")
     data["skills"] = skill_words(data.get("skills") or [])
-    template = REASONS.get(entry.get("code") or "not_placed")
+    code = entry.get("code") or "not_placed"
+    if code == "capacity" and data["skills"] and "count" in data:
+        code = "capacity_skilled"
+    template = REASONS.get(code)
     if template is None:
         return entry.get("reason") or str(REASONS["not_placed"])
     try:

@@ -111,3 +111,25 @@ def test_validator_violations_carry_the_keys_the_sentences_need(code):
     assert found
     for violation in found:
         assert set(conflicts.DATA_KEYS[code]) <= set(violation.data), violation
+
+
+def test_left_out_for_busy_skilled_staff_names_the_skill_and_what_to_do(w):
+    entry = {
+        "code": "capacity",
+        "reason": NOT_PARSED,
+        "data": {
+            "day": "2026-11-24",
+            "window": "17:11-18:01",
+            "staff": ["s1", "s2", "s3", "s4", "s5"],
+            "skills": ["insulin"],
+            "count": 5,
+        },
+    }
+    assert conflicts.unassigned_reason(entry) == (
+        "Ingen plats: alla 5 som arbetar 2026-11-24 17:11-18:01 och har insulin är upptagna. "
+        "Ge deras andra besök till någon annan, eller ta in någon med insulin."
+    )
+    del entry["data"]["skills"], entry["data"]["count"]  # a visit anyone could do
+    assert conflicts.unassigned_reason(entry) == (
+        "Ingen plats: personalen som arbetar 2026-11-24 17:11-18:01 är upptagen med andra besök."
+    )

@@ -60,6 +60,7 @@ def test_travel_leaves_visit_unassigned_with_one_staff():
     plan = solved(p)
     assert len(plan.unassigned) == 1
     assert plan.unassigned[0].code == "capacity"
+    assert "skills" not in plan.unassigned[0].data  # anyone could do it: no skill to name
 
 
 def test_visits_only_inside_shifts():
@@ -147,6 +148,23 @@ def test_no_skilled_staff_is_reported():
     assert u.code == "no_skilled_staff_on_shift"
     assert u.data == {"skills": ["insulin"], "day": "2026-11-23", "window": "07:00-08:00"}
     assert "insulin" in u.reason
+
+
+def test_busy_skilled_staff_are_named_with_their_skill():
+    # One nurse with insulin, two insulin visits at 08:00 sharp in two homes: one is left
+    # out, and its reason says it is the insulin holders who are busy (not staff in general).
+    p = problem(
+        [staff("s1", skills=["insulin"]), staff("s2")],
+        [client("c1"), client("c2")],
+        [
+            visit("v1", "c1", "08:00", "08:00", skills=["insulin"]),
+            visit("v2", "c2", "08:00", "08:00", skills=["insulin"]),
+        ],
+    )
+    (u,) = solved(p).unassigned
+    assert u.code == "capacity"
+    assert u.data["skills"] == ["insulin"] and u.data["count"] == 1 and u.data["staff"] == ["s1"]
+    assert "the 1 staff with skill insulin on shift 2026-11-23 08:00-08:00" in u.reason
 
 
 def test_no_staff_on_shift_is_reported():
