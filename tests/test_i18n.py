@@ -24,7 +24,7 @@ def test_catalogue_covers_the_source(tmp_path):
     method_map = [("**.py", "python"), ("**.html", "jinja2")]
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
     found = set()
-    for sub in ("teams", "clients", "followup", "templates"):
+    for sub in ("teams", "clients", "followup", "scheduling", "templates"):
         for _file, _line, message, _comments, _ctx in extract_from_dir(
             ROOT / sub, method_map, keywords=keywords
         ):
