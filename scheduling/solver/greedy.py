@@ -175,13 +175,15 @@ def insert_missing(
     chunk: ChunkInput,
     done: list[Assignment],
     deep: bool = False,
+    chains: bool = False,
 ) -> list[Assignment]:
     """Repair: insert the chunk's unplaced visits into the gaps of the routes ``done`` built.
 
     Other stops keep their starts; each unplaced visit (earliest first) goes to the cheapest
     gap (new face ``distinct_staff``, extra travel, history) where every route stays valid
     (``routes.route_ok``: travel, home legs, break). A single-staff visit that fits nowhere
-    may eject one single-staff stop from a candidate route if that stop then fits elsewhere.
+    may eject one single-staff stop from a candidate route if that stop then fits elsewhere;
+    with ``chains``, a chain of such moves (``_Repair.chain``).
     """
     placed = {a.visit for a in done}
     missing = [v for v in chunk.visits if v.id not in placed]
@@ -202,12 +204,20 @@ def insert_missing(
         if best is not None:
             st.apply(v, best[0][1], {k: st.last[k][best[0][1]][1] for k in best[1]})
         elif EJECT and v.staff_required == 1 and not v.pinned:
-            if not st.eject(v) and deep:
+            if st.eject(v):
+                continue
+            if chains:
+                st.chain(v)
+            elif deep:
                 st.clear_room(v)
     return list(st.out.values())
 
 
 EJECT = True  # insert_missing may move one stop aside to make room
+CHAIN_DEPTH = 3  # visits in an ejection chain: the one placed, and up to two moved on
+CHAIN_WIDTH = 2  # stops the first route may give up at once
+CHAIN_MARGIN = 90  # minutes around a visit's window whose stops may be moved for it
+CHAIN_TRIES = 3000  # placements tried per visit before the chain search gives up
 FLEX = True  # insertion may move other single-staff stops inside their windows
 
 
@@ -443,6 +453,56 @@ class _Repair:
             return False
         self._restore(best[1])
         return True
+
+    def chain(self, v: Visit) -> bool:
+        """Place v through a chain of ejections: on one of its shifts, one or two stops near
+        its window make room and go to other shifts, where each may push one more stop on
+        (CHAIN_DEPTH visits in all). Single-staff, unpinned stops only; the first chain
+        that places everything is kept (a visit left out costs more than any faces)."""
+        self._tries = CHAIN_TRIES
+        keys = {r.key for r in self._open(v, None, None)}
+        return self._chain(v, keys, CHAIN_DEPTH, frozenset({v.id}), CHAIN_WIDTH)
+
+    def _chain(self, v: Visit, keys: set[str], depth: int, busy: frozenset, width: int) -> bool:
+        saved = self._snapshot()
+        self._tries -= 1
+        if self._place(v, only=keys) is not None:
+            return True
+        if depth <= 1:
+            return False
+        for key in sorted(keys):
+            near = self._movable_near(key, v, busy)
+            for group in (g for k in range(1, width + 1) for g in combinations(near, k)):
+                if self._tries <= 0:
+                    self._restore(saved)
+                    return False
+                self._tries -= 1
+                before = self._snapshot()
+                for u in group:
+                    self.remove(u)
+                moved = busy | {u.id for u in group}
+                if self._place(v, only={key}) is not None and all(
+                    self._chain(u, self._other_keys(u, key), depth - 1, moved, 1) for u in group
+                ):
+                    return True
+                self._restore(before)
+        self._restore(saved)
+        return False
+
+    def _movable_near(self, key: str, v: Visit, busy: frozenset) -> list[Visit]:
+        """Single-staff, unpinned stops of a route within CHAIN_MARGIN of v's window."""
+        lo, hi = start_domain(v)
+        out = []
+        for vid, start, end, _ in self.stops[key]:
+            u = self.by_visit.get(vid)
+            if u is None or vid in busy or u.staff_required != 1 or u.pinned:
+                continue
+            if end >= lo - CHAIN_MARGIN and start <= hi + v.duration + CHAIN_MARGIN:
+                out.append(u)
+        return out
+
+    def _other_keys(self, u: Visit, key: str) -> set[str]:
+        return {r.key for r in self._open(u, None, key)}
 
     def _place(self, v: Visit, only: set[str] | None = None) -> int | None:
         fits = self.fits(v, only=only)

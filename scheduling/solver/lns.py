@@ -9,6 +9,11 @@ Moves (``CYCLE`` says which run, in turn):
   ~20 s on 1,500 visits) first *cover* moves, then a few *kicks*: swaps kept though
   they cost up to KICK_FACES faces, then swaps again; the best plan seen is returned
   (``Search.keep_best``).
+- *fill* (first, and again once the swaps ran dry): every visit still out goes in
+  through a chain of ejections (``greedy._Repair.chain``: one or two stops near its
+  window leave one of its shifts for others, each of which may push one stop on), on a
+  day where every visit may go to any eligible shift; kept if the plan improves.
+  Milliseconds per visit.
 - *cover*: for a visit still out, CP-SAT re-routes the window of its day around it
   (every visit within COVER_MARGIN minutes of its window may move, all else is held;
   ``Search.window_input``); kept only if the plan improves. Each visit out is tried once.
@@ -42,6 +47,9 @@ SWAPS = 20  # swap moves per LNS round (each a few milliseconds)
 KICKS = 3  # swaps accepted up to KICK_FACES worse once the swaps ran dry (keep the best)
 KICK_FACES = 3
 SWAP_TICK = 0.01  # deterministic seconds charged per swap in repeatable runs
+FILL = True  # ejection chains for the visits still out (fill_move)
+FILL_FIRST = True  # also before the first swap
+FILL_TICK = 0.05  # deterministic seconds charged per day filled in repeatable runs
 COVER = True  # once the swaps ran dry, CP-SAT windows around the visits still out
 COVER_SHARE = 0.07  # of the time limit per window (4 s at 60 s)
 COVER_MARGIN = 120  # minutes around the visit's window whose visits may move
@@ -56,6 +64,8 @@ def improve(search: Search) -> None:
     if not days:
         return
     start_used, round_no = search.used(), 0
+    if FILL and FILL_FIRST:
+        STATS["fill", fill_move(search)] += 1
     if KICKS:
         search.keep_best()
     while not search.stopped():
@@ -66,7 +76,10 @@ def improve(search: Search) -> None:
             ok = greedy_day_move(search, rng.choice(days))
         elif move == "swap":
             ok = any(swap_move(search, rng) for _ in range(SWAPS))
-            if not ok and COVER and search.kicks == KICKS:  # the swaps just ran dry
+            if not ok and search.kicks == KICKS and FILL:  # the swaps just ran dry
+                ok = fill_move(search)
+                STATS["fill", ok] += 1
+            if not ok and COVER and search.kicks == KICKS:
                 while not search.stopped() and (done := cover_move(search)) is not None:
                     STATS["cover", done] += 1
                     ok = ok or done
@@ -103,6 +116,27 @@ def day_move(search: Search, day: int) -> bool:
     if len(search.by_day) == 1 and search.small:
         search.proven = result.status == "OPTIMAL"
     return search.accept(before)
+
+
+def fill_move(search: Search) -> bool:
+    """Place the visits still out through ejection chains, day by day (every visit of
+    such a day may go to any eligible shift); True when the plan improved."""
+    if search.filled == search.objective:
+        return False  # nothing changed since the last fill: the chains would find the same
+    began, before, filled = time.perf_counter(), dict(search.incumbent), 0
+    for day in sorted(search.by_day):
+        if not search.missing(day) or search.stopped():
+            continue
+        filled += 1
+        chunk = search.chunk_input(day, {v.id for v in search.by_day[day]})
+        done = [search.incumbent[v.id] for v in search.by_day[day] if v.id in search.incumbent]
+        for a in insert_missing(search.problem, search.tt, chunk, done, chains=True):
+            search.incumbent[a.visit] = a
+    spent = time.perf_counter() - began
+    search.charge("fill", FILL_TICK * filled if search.deterministic else spent)
+    ok = search.accept(before)
+    search.filled = search.objective
+    return ok
 
 
 def cover_move(search: Search) -> bool | None:

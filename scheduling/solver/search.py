@@ -57,6 +57,7 @@ class Search:
         self.variant: dict[int, tuple[int | None, bool]] = {}  # day -> best greedy variant
         self.tried: set[tuple[str, str]] = set()  # (client, staff) swaps failed since a gain
         self.covered: set[str] = set()  # visits out whose window was re-routed (lns.cover_move)
+        self.filled: int | None = None  # objective at the last lns.fill_move
         self._travel_cache: dict[frozenset, tuple[int, frozenset]] = {}
         self.small = len(candidates) <= SMALL
         self.phase_seconds: dict[str, float] = {}

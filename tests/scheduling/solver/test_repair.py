@@ -112,3 +112,46 @@ def test_construction_keeps_every_route_valid_and_faces_few():
     per_client = Counter(c for c, _ in faces)
     # Each client in turn gets a fewest-staff cover: far below one face per visit.
     assert sum(per_client.values()) < 0.5 * len(out)
+
+
+def _chain_day():
+    """Three staff, 07:00-15:00, all at 08:00 sharp (30 min). The insulin visit V can only
+    go to A, who has U; U's client refuses C, so U can only go to B, who has W; W can go
+    to C. One ejection (U off A) finds B busy: only the chain V -> A, U -> B, W -> C
+    places everything."""
+    from .conftest import client, problem, staff, visit
+
+    p = problem(
+        [staff("A", skills=["insulin"]), staff("B"), staff("C")],
+        [client("cV"), client("cU", refused_staff=["C"]), client("cW")],
+        [
+            visit("V", "cV", "08:00", "08:00", skills=["insulin"]),
+            visit("U", "cU", "08:00", "08:00"),
+            visit("W", "cW", "08:00", "08:00"),
+        ],
+    )
+    cands = {v.id: candidate_shifts(p, v) for v in p.visits}
+    chunk = ChunkInput(list(p.visits), cands, {}, {}, {})
+    done = [Assignment("U", ("A",), minute("08:00")), Assignment("W", ("B",), minute("08:00"))]
+    return p, TravelTimes(p), chunk, done
+
+
+def test_an_ejection_chain_places_what_one_ejection_cannot():
+    p, tt, chunk, done = _chain_day()
+    staff_of = {a.visit: a.staff for a in insert_missing(p, tt, chunk, done)}
+    assert "V" not in staff_of  # one stop moved aside is not enough
+    staff_of = {a.visit: a.staff for a in insert_missing(p, tt, chunk, done, chains=True)}
+    assert staff_of == {"V": ("A",), "U": ("B",), "W": ("C",)}
+    out = insert_missing(p, tt, chunk, done, chains=True)
+    for ref, stops in routes_of(p, out).items():
+        assert route_ok(tt, ref, stops)
+
+
+def test_a_chain_that_cannot_close_changes_nothing():
+    p, tt, chunk, done = _chain_day()
+    # Without C the chain has nowhere to end: every stop stays where it was.
+    chunk.candidates = {
+        vid: [r for r in refs if r.staff.id != "C"] for vid, refs in chunk.candidates.items()
+    }
+    out = insert_missing(p, tt, chunk, done, chains=True)
+    assert sorted(out, key=lambda a: a.visit) == sorted(done, key=lambda a: a.visit)
