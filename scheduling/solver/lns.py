@@ -49,6 +49,7 @@ KICK_FACES = 3
 SWAP_TICK = 0.01  # deterministic seconds charged per swap in repeatable runs
 FILL = True  # ejection chains for the visits still out (fill_move)
 FILL_FIRST = True  # also before the first swap
+FILL_EVERY = 50  # swap rounds between fills while visits are out (the swaps move room)
 FILL_TICK = 0.05  # deterministic seconds charged per day filled in repeatable runs
 COVER = True  # once the swaps ran dry, CP-SAT windows around the visits still out
 COVER_SHARE = 0.07  # of the time limit per window (4 s at 60 s)
@@ -76,10 +77,12 @@ def improve(search: Search) -> None:
             ok = greedy_day_move(search, rng.choice(days))
         elif move == "swap":
             ok = any(swap_move(search, rng) for _ in range(SWAPS))
-            if not ok and search.kicks == KICKS and FILL:  # the swaps just ran dry
-                ok = fill_move(search)
-                STATS["fill", ok] += 1
-            if not ok and COVER and search.kicks == KICKS:
+            dry = not ok and search.kicks == KICKS  # the swaps just ran dry
+            if FILL and (dry or round_no % FILL_EVERY == FILL_EVERY - 1):
+                filled = fill_move(search)
+                STATS["fill", filled] += 1
+                ok = ok or filled
+            if not ok and COVER and dry:
                 while not search.stopped() and (done := cover_move(search)) is not None:
                     STATS["cover", done] += 1
                     ok = ok or done

@@ -97,3 +97,19 @@ def solved(p: Problem, **kw) -> Plan:
     plan = solve(p, **{**FAST, **kw})
     assert_valid(p, plan)
     return plan
+
+
+def chain_day() -> Problem:
+    """Three staff, 07:00-15:00, all at 08:00 sharp (30 min). The insulin visit V can only
+    go to A, who has U; U's client refuses C, so U can only go to B, who has W; W can go
+    to C. One ejection (U off A) finds B busy: only the chain V -> A, U -> B, W -> C
+    places everything."""
+    return problem(
+        [staff("A", skills=["insulin"]), staff("B"), staff("C")],
+        [client("cV"), client("cU", refused_staff=["C"]), client("cW")],
+        [
+            visit("V", "cV", "08:00", "08:00", skills=["insulin"]),
+            visit("U", "cU", "08:00", "08:00"),
+            visit("W", "cW", "08:00", "08:00"),
+        ],
+    )

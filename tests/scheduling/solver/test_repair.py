@@ -16,6 +16,7 @@ from scheduling.solver.problem import parse
 from scheduling.solver.routes import route_ok, routes_of
 from scheduling.solver.travel import TravelTimes
 
+from .conftest import chain_day
 from .tiny import build, call, minute, t
 
 
@@ -114,22 +115,9 @@ def test_construction_keeps_every_route_valid_and_faces_few():
     assert sum(per_client.values()) < 0.5 * len(out)
 
 
-def _chain_day():
-    """Three staff, 07:00-15:00, all at 08:00 sharp (30 min). The insulin visit V can only
-    go to A, who has U; U's client refuses C, so U can only go to B, who has W; W can go
-    to C. One ejection (U off A) finds B busy: only the chain V -> A, U -> B, W -> C
-    places everything."""
-    from .conftest import client, problem, staff, visit
-
-    p = problem(
-        [staff("A", skills=["insulin"]), staff("B"), staff("C")],
-        [client("cV"), client("cU", refused_staff=["C"]), client("cW")],
-        [
-            visit("V", "cV", "08:00", "08:00", skills=["insulin"]),
-            visit("U", "cU", "08:00", "08:00"),
-            visit("W", "cW", "08:00", "08:00"),
-        ],
-    )
+def _chain_input():
+    """``chain_day`` with U at A and W at B, both 08:00, and V out."""
+    p = chain_day()
     cands = {v.id: candidate_shifts(p, v) for v in p.visits}
     chunk = ChunkInput(list(p.visits), cands, {}, {}, {})
     done = [Assignment("U", ("A",), minute("08:00")), Assignment("W", ("B",), minute("08:00"))]
@@ -137,7 +125,7 @@ def _chain_day():
 
 
 def test_an_ejection_chain_places_what_one_ejection_cannot():
-    p, tt, chunk, done = _chain_day()
+    p, tt, chunk, done = _chain_input()
     staff_of = {a.visit: a.staff for a in insert_missing(p, tt, chunk, done)}
     assert "V" not in staff_of  # one stop moved aside is not enough
     staff_of = {a.visit: a.staff for a in insert_missing(p, tt, chunk, done, chains=True)}
@@ -148,7 +136,7 @@ def test_an_ejection_chain_places_what_one_ejection_cannot():
 
 
 def test_a_chain_that_cannot_close_changes_nothing():
-    p, tt, chunk, done = _chain_day()
+    p, tt, chunk, done = _chain_input()
     # Without C the chain has nowhere to end: every stop stays where it was.
     chunk.candidates = {
         vid: [r for r in refs if r.staff.id != "C"] for vid, refs in chunk.candidates.items()

@@ -7,15 +7,15 @@ import time
 
 from scheduling.solver.chunks import candidate_shifts, chunk_day
 from scheduling.solver.generate import generate_problem
-from scheduling.solver.lns import COVER_MARGIN, cover_move
+from scheduling.solver.lns import COVER_MARGIN, cover_move, fill_move
 from scheduling.solver.objective import weighted
-from scheduling.solver.plan import Assignment
+from scheduling.solver.plan import Assignment, Plan
 from scheduling.solver.problem import Problem, parse
 from scheduling.solver.routes import route_ok, routes_of
 from scheduling.solver.search import Search
 from scheduling.solver.travel import TravelTimes
 
-from .conftest import client, problem, staff, visit
+from .conftest import assert_valid, chain_day, client, problem, staff, visit
 
 
 def _search_for(p: Problem, limit: float) -> Search:
@@ -121,3 +121,22 @@ def test_cover_move_places_a_visit_out_and_holds_the_rest_of_the_day():
             break
     assert {u for u in s.candidates if u not in s.incumbent} <= s.covered
     assert cover_move(s) is None
+
+
+def test_a_fill_move_places_a_visit_through_a_chain_and_keeps_the_plan_valid():
+    p = chain_day()
+    s = _search_for(p, limit=5)
+    s.incumbent = {
+        "U": Assignment("U", ("A",), s.candidates["U"][0].shift.start + 60),
+        "W": Assignment("W", ("B",), s.candidates["W"][0].shift.start + 60),
+    }
+    s.objective = before = weighted(p, s.counts())
+    assert fill_move(s)  # V is in: A takes it, U goes to B, W to C
+    assert set(s.incumbent) == {"V", "U", "W"} and s.objective < before
+    assert {vid: a.staff for vid, a in s.incumbent.items()} == {
+        "V": ("A",),
+        "U": ("B",),
+        "W": ("C",),
+    }
+    assert not fill_move(s)  # nothing changed since: no second try
+    assert_valid(p, Plan("test", "FEASIBLE", list(s.incumbent.values()), []))
