@@ -175,7 +175,7 @@ def insert_missing(
     chunk: ChunkInput,
     done: list[Assignment],
     deep: bool = False,
-    chains: bool = False,
+    chain_tries: int = 0,
 ) -> list[Assignment]:
     """Repair: insert the chunk's unplaced visits into the gaps of the routes ``done`` built.
 
@@ -183,7 +183,8 @@ def insert_missing(
     gap (new face ``distinct_staff``, extra travel, history) where every route stays valid
     (``routes.route_ok``: travel, home legs, break). A single-staff visit that fits nowhere
     may eject one single-staff stop from a candidate route if that stop then fits elsewhere;
-    with ``chains``, a chain of such moves (``_Repair.chain``).
+    with ``chain_tries`` > 0, a chain of such moves (``_Repair.chain``, at most that many
+    placements tried per visit).
     """
     placed = {a.visit for a in done}
     missing = [v for v in chunk.visits if v.id not in placed]
@@ -206,8 +207,8 @@ def insert_missing(
         elif EJECT and v.staff_required == 1 and not v.pinned:
             if st.eject(v):
                 continue
-            if chains:
-                st.chain(v)
+            if chain_tries:
+                st.chain(v, chain_tries)
             elif deep:
                 st.clear_room(v)
     return list(st.out.values())
@@ -217,7 +218,6 @@ EJECT = True  # insert_missing may move one stop aside to make room
 CHAIN_DEPTH = 3  # visits in an ejection chain: the one placed, and up to two moved on
 CHAIN_WIDTH = 2  # stops the first route may give up at once
 CHAIN_MARGIN = 90  # minutes around a visit's window whose stops may be moved for it
-CHAIN_TRIES = 3000  # placements tried per visit before the chain search gives up
 FLEX = True  # insertion may move other single-staff stops inside their windows
 
 
@@ -454,12 +454,13 @@ class _Repair:
         self._restore(best[1])
         return True
 
-    def chain(self, v: Visit) -> bool:
+    def chain(self, v: Visit, tries: int = 3000) -> bool:
         """Place v through a chain of ejections: on one of its shifts, one or two stops near
         its window make room and go to other shifts, where each may push one more stop on
         (CHAIN_DEPTH visits in all). Single-staff, unpinned stops only; the first chain
-        that places everything is kept (a visit left out costs more than any faces)."""
-        self._tries = CHAIN_TRIES
+        that places everything is kept (a visit left out costs more than any faces).
+        ``tries``: placements tried before it gives up."""
+        self._tries = tries
         keys = {r.key for r in self._open(v, None, None)}
         return self._chain(v, keys, CHAIN_DEPTH, frozenset({v.id}), CHAIN_WIDTH)
 

@@ -2,18 +2,19 @@
 
 Moves (``CYCLE`` says which run, in turn):
 - *swap* (default): take a client's staff member (the less used, the likelier) off all
-  its visits and re-insert them into gaps of the routes of staff the client already
-  meets, other stops unchanged (``greedy.insert_missing``); kept only if the plan
-  improves. A few milliseconds each, so thousands per solve; pairs that failed are not
+  its visits and re-insert them into the routes of staff the client already meets
+  (``greedy.insert_missing``: where no gap holds a visit, other clients' stops make room
+  through an ejection chain of at most SWAP_TRIES placements); kept only if the plan
+  improves. Milliseconds each, so thousands per solve; pairs that failed are not
   retried until something improves. Once every pair has failed (the swaps converge in
   ~20 s on 1,500 visits) first *cover* moves, then a few *kicks*: swaps kept though
   they cost up to KICK_FACES faces, then swaps again; the best plan seen is returned
   (``Search.keep_best``).
-- *fill* (first, and again once the swaps ran dry): every visit still out goes in
-  through a chain of ejections (``greedy._Repair.chain``: one or two stops near its
-  window leave one of its shifts for others, each of which may push one stop on), on a
-  day where every visit may go to any eligible shift; kept if the plan improves.
-  Milliseconds per visit.
+- *fill* (first, every FILL_EVERY swap rounds, and when the swaps ran dry): every visit
+  still out goes in through a chain of ejections (``greedy._Repair.chain``: one or two
+  stops near its window leave one of its shifts for others, each of which may push one
+  stop on), on a day where every visit may go to any eligible shift; kept if the plan
+  improves. Milliseconds per visit.
 - *cover*: for a visit still out, CP-SAT re-routes the window of its day around it
   (every visit within COVER_MARGIN minutes of its window may move, all else is held;
   ``Search.window_input``); kept only if the plan improves. Each visit out is tried once.
@@ -50,6 +51,8 @@ SWAP_TICK = 0.01  # deterministic seconds charged per swap in repeatable runs
 FILL = True  # ejection chains for the visits still out (fill_move)
 FILL_FIRST = True  # also before the first swap
 FILL_EVERY = 50  # swap rounds between fills while visits are out (the swaps move room)
+FILL_TRIES = 3000  # placements an ejection chain may try per visit out (fill_move)
+SWAP_TRIES = 300  # ... per visit a swap re-inserts (0: one ejection only)
 FILL_TICK = 0.05  # deterministic seconds charged per day filled in repeatable runs
 COVER = True  # once the swaps ran dry, CP-SAT windows around the visits still out
 COVER_SHARE = 0.07  # of the time limit per window (4 s at 60 s)
@@ -133,7 +136,7 @@ def fill_move(search: Search) -> bool:
         filled += 1
         chunk = search.chunk_input(day, {v.id for v in search.by_day[day]})
         done = [search.incumbent[v.id] for v in search.by_day[day] if v.id in search.incumbent]
-        for a in insert_missing(search.problem, search.tt, chunk, done, chains=True):
+        for a in insert_missing(search.problem, search.tt, chunk, done, chain_tries=FILL_TRIES):
             search.incumbent[a.visit] = a
     spent = time.perf_counter() - began
     search.charge("fill", FILL_TICK * filled if search.deterministic else spent)
@@ -235,7 +238,7 @@ def _swap(search: Search, rng: random.Random) -> bool:
     for day in sorted({search.days[vid] for vid in moved}):
         chunk = search.chunk_input(day, set(), exclude=exclude)
         done = [search.incumbent[v.id] for v in search.by_day[day] if v.id in search.incumbent]
-        for a in insert_missing(search.problem, search.tt, chunk, done):
+        for a in insert_missing(search.problem, search.tt, chunk, done, chain_tries=SWAP_TRIES):
             search.incumbent[a.visit] = a
     if any(vid not in search.incumbent for vid in moved):
         search.incumbent = before  # a visit found no place again (or a route no new starts)

@@ -128,9 +128,9 @@ def test_an_ejection_chain_places_what_one_ejection_cannot():
     p, tt, chunk, done = _chain_input()
     staff_of = {a.visit: a.staff for a in insert_missing(p, tt, chunk, done)}
     assert "V" not in staff_of  # one stop moved aside is not enough
-    staff_of = {a.visit: a.staff for a in insert_missing(p, tt, chunk, done, chains=True)}
+    staff_of = {a.visit: a.staff for a in insert_missing(p, tt, chunk, done, chain_tries=3000)}
     assert staff_of == {"V": ("A",), "U": ("B",), "W": ("C",)}
-    out = insert_missing(p, tt, chunk, done, chains=True)
+    out = insert_missing(p, tt, chunk, done, chain_tries=3000)
     for ref, stops in routes_of(p, out).items():
         assert route_ok(tt, ref, stops)
 
@@ -141,5 +141,5 @@ def test_a_chain_that_cannot_close_changes_nothing():
     chunk.candidates = {
         vid: [r for r in refs if r.staff.id != "C"] for vid, refs in chunk.candidates.items()
     }
-    out = insert_missing(p, tt, chunk, done, chains=True)
+    out = insert_missing(p, tt, chunk, done, chain_tries=3000)
     assert sorted(out, key=lambda a: a.visit) == sorted(done, key=lambda a: a.visit)

@@ -140,3 +140,38 @@ def test_a_fill_move_places_a_visit_through_a_chain_and_keeps_the_plan_valid():
     }
     assert not fill_move(s)  # nothing changed since: no second try
     assert_valid(p, Plan("test", "FEASIBLE", list(s.incumbent.values()), []))
+
+
+def test_a_swap_makes_room_through_a_chain(monkeypatch):
+    # c1 meets A (08:00) and B (10:00). Taking B off c1 puts its 10:00 visit on A, who has
+    # c2's 10:00 visit; c2 refuses B and C, so that visit can only go to D, whose 10:00
+    # visit (c3) goes to B or C. One face fewer, reachable only through the chain.
+    from scheduling.solver import lns
+
+    p = problem(
+        [staff("A"), staff("B"), staff("C"), staff("D")],
+        [client("c1"), client("c2", refused_staff=["B", "C"]), client("c3")],
+        [
+            visit("x1", "c1", "08:00", "08:00"),
+            visit("x2", "c1", "10:00", "10:00"),
+            visit("y", "c2", "10:00", "10:00"),
+            visit("z", "c3", "10:00", "10:00"),
+        ],
+    )
+    s = _search_for(p, limit=5)
+    start = s.candidates["x1"][0].shift.start  # 07:00
+    s.incumbent = {
+        "x1": Assignment("x1", ("A",), start + 60),
+        "x2": Assignment("x2", ("B",), start + 180),
+        "y": Assignment("y", ("A",), start + 180),
+        "z": Assignment("z", ("D",), start + 180),
+    }
+    s.objective = before = weighted(p, s.counts())
+    monkeypatch.setattr(lns, "_pick_swap", lambda search, rng: ("c1", "B"))
+    assert lns.swap_move(s, None)
+    staff_of = {vid: a.staff for vid, a in s.incumbent.items()}
+    assert (
+        staff_of["x2"] == ("A",) and staff_of["y"] == ("D",) and staff_of["z"] in {("B",), ("C",)}
+    )
+    assert s.objective < before
+    assert_valid(p, Plan("test", "FEASIBLE", list(s.incumbent.values()), []))
