@@ -215,7 +215,7 @@ def insert_missing(
 
 
 EJECT = True  # insert_missing may move one stop aside to make room
-CHAIN_DEPTH = 3  # visits in an ejection chain: the one placed, and up to two moved on
+CHAIN_DEPTH = 4  # visits in an ejection chain: the one placed, and up to three moved on
 CHAIN_WIDTH = 2  # stops the first route may give up at once
 CHAIN_MARGIN = 90  # minutes around a visit's window whose stops may be moved for it
 FLEX = True  # insertion may move other single-staff stops inside their windows
@@ -456,8 +456,8 @@ class _Repair:
 
     def chain(self, v: Visit, tries: int = 3000) -> bool:
         """Place v through a chain of ejections: on one of its shifts, one or two stops near
-        its window make room and go to other shifts, where each may push one more stop on
-        (CHAIN_DEPTH visits in all). Single-staff, unpinned stops only; the first chain
+        its window make room and go to other shifts, where each may push one stop on, and
+        so on (CHAIN_DEPTH visits in all). Single-staff, unpinned stops only; the first chain
         that places everything is kept (a visit left out costs more than any faces).
         ``tries``: placements tried before it gives up."""
         self._tries = tries
