@@ -465,20 +465,18 @@ class _Repair:
         return self._chain(v, keys, CHAIN_DEPTH, frozenset({v.id}), CHAIN_WIDTH)
 
     def _chain(self, v: Visit, keys: set[str], depth: int, busy: frozenset, width: int) -> bool:
-        saved = self._snapshot()
         self._tries -= 1
         if self._place(v, only=keys) is not None:
             return True
         if depth <= 1:
             return False
+        saved = self._snapshot()  # a failed attempt below always comes back to this state
         for key in sorted(keys):
             near = self._movable_near(key, v, busy)
             for group in (g for k in range(1, width + 1) for g in combinations(near, k)):
                 if self._tries <= 0:
-                    self._restore(saved)
                     return False
                 self._tries -= 1
-                before = self._snapshot()
                 for u in group:
                     self.remove(u)
                 moved = busy | {u.id for u in group}
@@ -486,8 +484,7 @@ class _Repair:
                     self._chain(u, self._other_keys(u, key), depth - 1, moved, 1) for u in group
                 ):
                     return True
-                self._restore(before)
-        self._restore(saved)
+                self._restore(saved)
         return False
 
     def _movable_near(self, key: str, v: Visit, busy: frozenset) -> list[Visit]:
