@@ -174,7 +174,6 @@ def insert_missing(
     tt: TravelTimes,
     chunk: ChunkInput,
     done: list[Assignment],
-    deep: bool = False,
     chain_tries: int = 0,
 ) -> list[Assignment]:
     """Repair: insert the chunk's unplaced visits into the gaps of the routes ``done`` built.
@@ -205,12 +204,8 @@ def insert_missing(
         if best is not None:
             st.apply(v, best[0][1], {k: st.last[k][best[0][1]][1] for k in best[1]})
         elif EJECT and v.staff_required == 1 and not v.pinned:
-            if st.eject(v):
-                continue
-            if chain_tries:
+            if not st.eject(v) and chain_tries:
                 st.chain(v, chain_tries)
-            elif deep:
-                st.clear_room(v)
     return list(st.out.values())
 
 
@@ -218,6 +213,7 @@ EJECT = True  # insert_missing may move one stop aside to make room
 CHAIN_DEPTH = 4  # visits in an ejection chain: the one placed, and up to three moved on
 CHAIN_WIDTH = 2  # stops the first route may give up at once
 CHAIN_MARGIN = 90  # minutes around a visit's window whose stops may be moved for it
+CHAIN_TRIES = 3000  # placements a chain may try for a visit that is out (fills, construction)
 FLEX = True  # insertion may move other single-staff stops inside their windows
 
 
@@ -419,42 +415,7 @@ class _Repair:
                     best = ((cost, t), combo)
         return best
 
-    def clear_room(self, v: Visit, margin: int = 60) -> bool:
-        """Place v on a candidate shift by taking off every single-staff stop near its
-        window there and re-inserting those anywhere; kept on the cheapest shift where
-        all of them find a place again."""
-        lo, hi = start_domain(v)
-        best = None
-        for ref in self._open(v, None, None):
-            near = [
-                self.by_visit[s[0]]
-                for s in self.stops[ref.key]
-                if s[0] in self.by_visit
-                and self.by_visit[s[0]].staff_required == 1
-                and not self.by_visit[s[0]].pinned
-                and s[2] >= lo - margin
-                and s[1] <= hi + v.duration + margin
-            ]
-            if not near:
-                continue
-            saved = self._snapshot()
-            for u in near:
-                self.remove(u)
-            cost = self._place(v, only={ref.key})
-            for u in near:
-                if cost is None:
-                    break
-                extra = self._place(u)
-                cost = None if extra is None else cost + extra
-            if cost is not None and (best is None or cost < best[0]):
-                best = (cost, self._snapshot())
-            self._restore(saved)
-        if best is None:
-            return False
-        self._restore(best[1])
-        return True
-
-    def chain(self, v: Visit, tries: int = 3000) -> bool:
+    def chain(self, v: Visit, tries: int) -> bool:
         """Place v through a chain of ejections: on one of its shifts, one or two stops near
         its window make room and go to other shifts, where each may push one stop on, and
         so on (CHAIN_DEPTH visits in all). Single-staff, unpinned stops only; the first chain

@@ -36,7 +36,7 @@ import time
 from collections import Counter, defaultdict
 
 from .chunks import start_domain
-from .greedy import insert_missing
+from .greedy import CHAIN_TRIES, insert_missing
 from .search import Search
 
 ROUND_SHARE = 0.04  # of the time limit per day re-route (at least MIN_ROUND seconds)
@@ -49,10 +49,8 @@ KICKS = 3  # swaps accepted up to KICK_FACES worse once the swaps ran dry (keep 
 KICK_FACES = 3
 SWAP_TICK = 0.01  # deterministic seconds charged per swap in repeatable runs
 FILL = True  # ejection chains for the visits still out (fill_move)
-FILL_FIRST = True  # also before the first swap
 FILL_EVERY = 50  # swap rounds between fills while visits are out (the swaps move room)
-FILL_TRIES = 3000  # placements an ejection chain may try per visit out (fill_move)
-SWAP_TRIES = 300  # ... per visit a swap re-inserts (0: one ejection only)
+SWAP_TRIES = 300  # placements a chain may try per visit a swap re-inserts (0: one ejection)
 FILL_TICK = 0.05  # deterministic seconds charged per day filled in repeatable runs
 COVER = True  # once the swaps ran dry, CP-SAT windows around the visits still out
 COVER_SHARE = 0.07  # of the time limit per window (4 s at 60 s)
@@ -68,7 +66,7 @@ def improve(search: Search) -> None:
     if not days:
         return
     start_used, round_no = search.used(), 0
-    if FILL and FILL_FIRST:
+    if FILL:
         STATS["fill", fill_move(search)] += 1
     if KICKS:
         search.keep_best()
@@ -127,8 +125,8 @@ def day_move(search: Search, day: int) -> bool:
 def fill_move(search: Search) -> bool:
     """Place the visits still out through ejection chains, day by day (every visit of
     such a day may go to any eligible shift); True when the plan improved."""
-    if search.filled == search.objective:
-        return False  # nothing changed since the last fill: the chains would find the same
+    if search.filled == search.objective or all(v in search.incumbent for v in search.candidates):
+        return False  # nothing out, or nothing changed since the last fill (same chains)
     began, before, filled = time.perf_counter(), dict(search.incumbent), 0
     for day in sorted(search.by_day):
         if not search.missing(day) or search.stopped():
@@ -136,7 +134,7 @@ def fill_move(search: Search) -> bool:
         filled += 1
         chunk = search.chunk_input(day, {v.id for v in search.by_day[day]})
         done = [search.incumbent[v.id] for v in search.by_day[day] if v.id in search.incumbent]
-        for a in insert_missing(search.problem, search.tt, chunk, done, chain_tries=FILL_TRIES):
+        for a in insert_missing(search.problem, search.tt, chunk, done, chain_tries=CHAIN_TRIES):
             search.incumbent[a.visit] = a
     spent = time.perf_counter() - began
     search.charge("fill", FILL_TICK * filled if search.deterministic else spent)

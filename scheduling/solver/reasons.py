@@ -130,20 +130,15 @@ def explain_unplaced(
             {"staff": sorted(eligible), **when},
         )
     data = {"staff": sorted(eligible), **when}
+    who = "staff"
     if v.skills:
         # The likeliest shortage on a real team (all of the main bench's visits left out
         # are insulin at dinner): the few holders are busy, often with visits anyone could do.
-        skills = sorted(v.skills)
-        return Unassigned(
-            v.id,
-            f"no room left: the {len(eligible)} staff with skill {', '.join(skills)} on shift "
-            f"{when['day']} {when['window']} are busy with other visits, travel or breaks",
-            "capacity",
-            {**data, "skills": skills, "count": len(eligible)},
-        )
+        data |= {"skills": sorted(v.skills), "count": len(eligible)}
+        who = f"the {len(eligible)} staff with skill {', '.join(data['skills'])}"
     return Unassigned(
         v.id,
-        f"no room left: staff on shift {when['day']} {when['window']} "
+        f"no room left: {who} on shift {when['day']} {when['window']} "
         "are busy with other visits, travel or breaks",
         "capacity",
         data,

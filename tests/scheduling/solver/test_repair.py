@@ -8,7 +8,7 @@ from collections import Counter
 from scheduling.solver.chunks import candidate_shifts
 from scheduling.solver.construct import construct
 from scheduling.solver.generate import generate_problem
-from scheduling.solver.greedy import insert_missing
+from scheduling.solver.greedy import CHAIN_TRIES, insert_missing
 from scheduling.solver.lowerbound import cheapest_cover
 from scheduling.solver.model import ChunkInput
 from scheduling.solver.plan import Assignment
@@ -128,9 +128,9 @@ def test_an_ejection_chain_places_what_one_ejection_cannot():
     p, tt, chunk, done = _chain_input()
     staff_of = {a.visit: a.staff for a in insert_missing(p, tt, chunk, done)}
     assert "V" not in staff_of  # one stop moved aside is not enough
-    staff_of = {a.visit: a.staff for a in insert_missing(p, tt, chunk, done, chain_tries=3000)}
+    staff_of = {a.visit: a.staff for a in insert_missing(p, tt, chunk, done, CHAIN_TRIES)}
     assert staff_of == {"V": ("A",), "U": ("B",), "W": ("C",)}
-    out = insert_missing(p, tt, chunk, done, chain_tries=3000)
+    out = insert_missing(p, tt, chunk, done, CHAIN_TRIES)
     for ref, stops in routes_of(p, out).items():
         assert route_ok(tt, ref, stops)
 
@@ -141,5 +141,5 @@ def test_a_chain_that_cannot_close_changes_nothing():
     chunk.candidates = {
         vid: [r for r in refs if r.staff.id != "C"] for vid, refs in chunk.candidates.items()
     }
-    out = insert_missing(p, tt, chunk, done, chain_tries=3000)
+    out = insert_missing(p, tt, chunk, done, CHAIN_TRIES)
     assert sorted(out, key=lambda a: a.visit) == sorted(done, key=lambda a: a.visit)
