@@ -213,6 +213,7 @@ EJECT = True  # insert_missing may move one stop aside to make room
 CHAIN_DEPTH = 4  # visits in an ejection chain: the one placed, and up to three moved on
 CHAIN_WIDTH = 2  # stops the first route may give up at once
 CHAIN_MARGIN = 90  # minutes around a visit's window whose stops may be moved for it
+CHAIN_DOUBLES = True  # a chain may move a double visit (both staff, common start) on
 CHAIN_TRIES = 3000  # placements a chain may try for a visit that is out (fills, construction)
 FLEX = True  # insertion may move other single-staff stops inside their windows
 
@@ -418,8 +419,10 @@ class _Repair:
     def chain(self, v: Visit, tries: int) -> bool:
         """Place v through a chain of ejections: on one of its shifts, one or two stops near
         its window make room and go to other shifts, where each may push one stop on, and
-        so on (CHAIN_DEPTH visits in all). Single-staff, unpinned stops only; the first chain
-        that places everything is kept (a visit left out costs more than any faces).
+        so on (CHAIN_DEPTH visits in all). Unpinned stops only; a double visit moved on
+        needs a common gap of two other routes at once (no further pushes), so a skill
+        holder held by a double visit can hand their half to anyone free then. The first
+        chain that places everything is kept (a visit left out costs more than any faces).
         ``tries``: placements tried before it gives up."""
         self._tries = tries
         keys = {r.key for r in self._open(v, None, None)}
@@ -429,8 +432,8 @@ class _Repair:
         self._tries -= 1
         if self._place(v, only=keys) is not None:
             return True
-        if depth <= 1:
-            return False
+        if depth <= 1 or v.staff_required > 1:
+            return False  # a double visit moved on goes straight into a common gap
         saved = self._snapshot()  # a failed attempt below always comes back to this state
         for key in sorted(keys):
             near = self._movable_near(key, v, busy)
@@ -449,12 +452,14 @@ class _Repair:
         return False
 
     def _movable_near(self, key: str, v: Visit, busy: frozenset) -> list[Visit]:
-        """Single-staff, unpinned stops of a route within CHAIN_MARGIN of v's window."""
+        """Unpinned stops of a route within CHAIN_MARGIN of v's window (double visits too
+        with CHAIN_DOUBLES)."""
         lo, hi = start_domain(v)
         out = []
         for vid, start, end, _ in self.stops[key]:
             u = self.by_visit.get(vid)
-            if u is None or vid in busy or u.staff_required != 1 or u.pinned:
+            single = u is not None and u.staff_required == 1
+            if u is None or vid in busy or u.pinned or not (single or CHAIN_DOUBLES):
                 continue
             if end >= lo - CHAIN_MARGIN and start <= hi + v.duration + CHAIN_MARGIN:
                 out.append(u)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from scheduling.solver import greedy
 from scheduling.solver.chunks import candidate_shifts
 from scheduling.solver.construct import construct
 from scheduling.solver.generate import generate_problem
@@ -16,7 +17,7 @@ from scheduling.solver.problem import parse
 from scheduling.solver.routes import route_ok, routes_of
 from scheduling.solver.travel import TravelTimes
 
-from .conftest import chain_day
+from .conftest import chain_day, client, problem, staff, visit
 from .tiny import build, call, minute, t
 
 
@@ -143,3 +144,29 @@ def test_a_chain_that_cannot_close_changes_nothing():
     }
     out = insert_missing(p, tt, chunk, done, CHAIN_TRIES)
     assert sorted(out, key=lambda a: a.visit) == sorted(done, key=lambda a: a.visit)
+
+
+def test_a_chain_moves_a_double_visit_to_free_a_skill_holder(monkeypatch):
+    # A (insulin) and B share the double visit D at 08:00; the insulin visit V (08:00) can
+    # only go to A. C is free then: D moves to B and C, and V goes to A.
+    p = problem(
+        [staff("A", skills=["insulin"]), staff("B"), staff("C")],
+        [client("cV"), client("cD")],
+        [
+            visit("V", "cV", "08:00", "08:00", skills=["insulin"]),
+            visit("D", "cD", "08:00", "08:00", staff_required=2),
+        ],
+    )
+    cands = {v.id: candidate_shifts(p, v) for v in p.visits}
+    chunk = ChunkInput(list(p.visits), cands, {}, {}, {})
+    done = [Assignment("D", ("A", "B"), minute("08:00"))]
+    tt = TravelTimes(p)
+    monkeypatch.setattr(greedy, "CHAIN_DOUBLES", False)
+    assert {a.visit for a in insert_missing(p, tt, chunk, done, CHAIN_TRIES)} == {"D"}
+    monkeypatch.setattr(greedy, "CHAIN_DOUBLES", True)
+    out = insert_missing(p, tt, chunk, done, CHAIN_TRIES)
+    staff_of = {a.visit: set(a.staff) for a in out}
+    assert staff_of == {"V": {"A"}, "D": {"B", "C"}}
+    assert len({a.start for a in out}) == 1  # both at 08:00
+    for ref, stops in routes_of(p, out).items():
+        assert route_ok(tt, ref, stops)
