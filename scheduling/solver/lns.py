@@ -15,6 +15,9 @@ Moves (``CYCLE`` says which run, in turn):
   stops near its window leave one of its shifts for others, each of which may push one
   stop on), on a day where every visit may go to any eligible shift; kept if the plan
   improves. Milliseconds per visit.
+- *rescue* (once, at RESCUE_AT of the time, when the client-first construction was the
+  start): a day still short of visits takes the filled greedy start's routes of that day,
+  or a fresh greedy dispatch, when the whole plan gains (``Search.rescue_days``).
 - *cover*: for a visit still out, CP-SAT re-routes the window of its day around it
   (every visit within COVER_MARGIN minutes of its window may move, all else is held;
   ``Search.window_input``); kept only if the plan improves. Each visit out is tried once.
@@ -55,6 +58,7 @@ FILL_TICK = 0.05  # deterministic seconds charged per day filled in repeatable r
 COVER = True  # once the swaps ran dry, CP-SAT windows around the visits still out
 COVER_SHARE = 0.07  # of the time limit per window (4 s at 60 s)
 COVER_MARGIN = 120  # minutes around the visit's window whose visits may move
+RESCUE_AT = 0.7  # share of the time limit after which days still short take the greedy's routes
 QUICK = True  # face moves try only two greedy variants per day (5x more moves)
 
 
@@ -71,6 +75,8 @@ def improve(search: Search) -> None:
     if KICKS:
         search.keep_best()
     while not search.stopped():
+        if search.rescue is not None and search.used() >= RESCUE_AT * search.limit:
+            search.rescue_days()
         move = "day" if search.small else CYCLE[round_no % len(CYCLE)]
         if move == "day":
             ok = day_move(search, rng.choice(days))

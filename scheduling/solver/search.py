@@ -24,7 +24,9 @@ log = logging.getLogger(__name__)
 
 SLACKS = (0, 10, 30, 60, None)  # greedy variants tried per day (see greedy.dispatch)
 REPAIR = False  # insert unplaced visits into gaps after each greedy dispatch
-DAY_FALLBACK = True  # construct_pass: a greedy day where the construction left visits out
+# construct_pass runs while under this share of the time limit, and the construction is
+# kept when it leaves at most this share of the visits out beyond the filled greedy start.
+CONSTRUCT_BEFORE, CONSTRUCT_EXTRA = 0.3, 0.01
 SMALL = 40  # visits; below this every chunk uses all eligible staff, no pools
 
 
@@ -58,6 +60,7 @@ class Search:
         self.tried: set[tuple[str, str]] = set()  # (client, staff) swaps failed since a gain
         self.covered: set[str] = set()  # visits out whose window was re-routed (lns.cover_move)
         self.filled: int | None = None  # objective at the last lns.fill_move
+        self.rescue: dict[str, Assignment] | None = None  # see construct_pass
         self._travel_cache: dict[frozenset, tuple[int, frozenset]] = {}
         self.small = len(candidates) <= SMALL
         self.phase_seconds: dict[str, float] = {}
@@ -268,11 +271,14 @@ class Search:
 
     def construct_pass(self) -> None:
         """The client-first construction (``construct.py``), its unplaced visits repaired
-        into gaps; kept when its whole-plan objective beats the day-by-day greedy's."""
-        if self.small or self.stopped():
+        through ejection chains. Kept when it leaves at most CONSTRUCT_EXTRA of the visits
+        out beyond the incumbent (the greedy start, already filled) and its placed visits
+        cost less (faces, travel, history): the LNS fills the rest, and the greedy start
+        stays as ``rescue`` for days still short late in the search (``rescue_days``)."""
+        if self.small or self.stopped() or self.used() > CONSTRUCT_BEFORE * self.limit:
             return
         began = time.perf_counter()
-        before, value = dict(self.incumbent), self.objective
+        before, out_before, cost_before = dict(self.incumbent), self.out(), self.placed_cost()
         self.incumbent = construct(self.problem, self.tt, self.by_day, self.candidates)
         for day in sorted(self.by_day):
             wide = self.missing(day)
@@ -283,31 +289,41 @@ class Search:
                     self.problem, self.tt, chunk, done, chain_tries=CHAIN_TRIES
                 ):
                     self.incumbent[a.visit] = a
-        if DAY_FALLBACK:
-            self._fallback_days(before)
-        new = weighted(self.problem, self.counts())
+        out, cost = self.out(), self.placed_cost()
+        keep = out <= out_before + CONSTRUCT_EXTRA * len(self.candidates) and cost < cost_before
         log.info(
-            "construct %s (%d out) vs greedy %s (%d out)",
-            new,
-            len(self.candidates) - len(self.incumbent),
-            value,
-            len(self.candidates) - len(before),
+            "construct: %d out, placed cost %s; greedy: %d out, %s; kept: %s",
+            out,
+            cost,
+            out_before,
+            cost_before,
+            keep,
         )
-        if new < value:
-            self.objective = new
+        if keep:
+            self.objective = weighted(self.problem, self.counts())
+            self.rescue = before
         else:
             self.incumbent = before
         self.charge("construct", 0.0 if self.deterministic else time.perf_counter() - began)
 
-    def _fallback_days(self, greedy: dict[str, Assignment]) -> None:
-        """Days the construction left visits out of: the greedy's routes of that day, or a
-        fresh greedy dispatch knowing the other days' faces, when the whole plan gains."""
+    def out(self) -> int:
+        """Visits that could be placed but are not."""
+        return len(self.candidates) - len(self.incumbent)
+
+    def placed_cost(self) -> int:
+        """The objective without the places left out."""
+        return weighted(self.problem, {**self.counts(), "unassigned": 0})
+
+    def rescue_days(self) -> None:
+        """Days still short of visits (after a kept construction): the rescue plan's routes
+        of that day, or a fresh greedy dispatch knowing the other days' faces, when the
+        whole plan gains (a visit placed outweighs any faces)."""
+        greedy, self.rescue = self.rescue, None
         for day in sorted(self.by_day):
-            if not self.missing(day) or self.stopped():
+            if not self.missing(day) or self.stopped() or greedy is None:
                 continue
             ids = {v.id for v in self.by_day[day]}
             keep = dict(self.incumbent)
-            value = weighted(self.problem, self.counts())
             options = []
             self.incumbent = {k: a for k, a in keep.items() if k not in ids}
             self.incumbent.update({k: a for k, a in greedy.items() if k in ids})
@@ -317,7 +333,8 @@ class Search:
             self.seed_day(day)
             options.append((weighted(self.problem, self.counts()), self.incumbent))
             best = min(options, key=lambda o: o[0])
-            self.incumbent = best[1] if best[0] < value else keep
+            self.incumbent = best[1] if best[0] < self.objective else keep
+            self.accept(keep)
 
     def seed_day(
         self, day: int, exclude: set[tuple[str, str]] = frozenset(), quick: bool = False

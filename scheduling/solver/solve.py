@@ -5,6 +5,8 @@ Phases (README.md in this folder explains why):
 2. ``pools.choose_pools``: an aggregate CP-SAT model picks each client's few staff.
 3. ``routing.solve_chunk`` per day, in order, with pool staff free and anyone else
    charged as a new face ("distinct staff so far" coupling).
+   Then the greedy start is filled (``lns.fill_move``) and the client-first construction
+   (``construct.py``) replaces it when it costs less and leaves few more visits out.
 4. ``lns.improve``: re-route days and clients with the incumbent as hint until time is up.
 """
 
@@ -32,11 +34,10 @@ log = logging.getLogger(__name__)
 POOL_SHARE = 0.0
 # CP-SAT day routes in phase 3 (0: greedy only). The LNS swaps gain more with the time.
 FIRST_PASS_SHARE = 0.0
-# The client-first construction (construct.py) as the LNS start when its objective beats
-# the day-by-day greedy's. Off: it starts with ~1.6x the LB faces (greedy ~2.7x) but leaves
-# more visits out, and the swaps close that gap on faces while they fill the greedy's gaps;
-# measured worse on the final objective (scheduling/solver/README.md).
-CONSTRUCT = False
+# The client-first construction (construct.py) as the LNS start when it costs less than
+# the filled greedy start and leaves at most a few more visits out (Search.construct_pass);
+# measured in scheduling/solver/README.md.
+CONSTRUCT = True
 # Model building and final checks run outside CP-SAT's clock: keep wall time under the limit.
 WALL_MARGIN = 0.9
 # The plan's bound: per-client floors within this share of the time limit (inside the
@@ -80,6 +81,7 @@ def solve(
     search.choose_pools(POOL_SHARE)
     search.first_pass(FIRST_PASS_SHARE)
     if CONSTRUCT:
+        lns.fill_move(search)  # the greedy start with its gaps filled: like with like
         search.construct_pass()
     lns.improve(search)
     search.proven = search.proven or not candidates  # nothing to place: optimal

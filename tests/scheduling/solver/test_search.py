@@ -175,3 +175,47 @@ def test_a_swap_makes_room_through_a_chain(monkeypatch):
     )
     assert s.objective < before
     assert_valid(p, Plan("test", "FEASIBLE", list(s.incumbent.values()), []))
+
+
+def test_the_construction_is_kept_only_when_it_costs_less_and_leaves_few_more_out(monkeypatch):
+    from scheduling.solver import search as search_module
+
+    s = _search()
+    good = dict(s.incumbent)  # v1 and v2 with s1: one face
+    _worse(s)  # the greedy start: v2 with s2, two faces
+    s.objective = weighted(s.problem, s.counts())
+    s.small = False  # construct_pass skips tiny problems
+    greedy = dict(s.incumbent)
+    # A construction that places nothing costs nothing, but leaves every visit out.
+    monkeypatch.setattr(search_module, "construct", lambda *a: {})
+    monkeypatch.setattr(search_module, "insert_missing", lambda p, tt, chunk, done, **kw: done)
+    s.construct_pass()
+    assert s.incumbent == greedy and s.rescue is None
+    # One face instead of two, nothing out: kept, the greedy start kept as the rescue.
+    monkeypatch.setattr(search_module, "construct", lambda *a: dict(good))
+    s.construct_pass()
+    assert s.incumbent == good and s.rescue == greedy
+    assert s.objective == weighted(s.problem, s.counts())
+
+
+def test_rescue_days_give_a_short_day_back_its_visits():
+    s = _generated_search()
+    p = s.problem
+    fill_move(s)
+    greedy = dict(s.incumbent)
+    short_day = min(s.by_day)
+    gone = [v.id for v in s.by_day[short_day] if v.id in greedy][:3]
+    for vid in gone:
+        del s.incumbent[vid]
+    whole = {d for d in s.by_day if d != short_day and not s.missing(d)}  # nothing to rescue
+    other_days = {k: a for k, a in s.incumbent.items() if s.days[k] in whole}
+    assert other_days, "a day with every visit placed"
+    s.objective = before = weighted(p, s.counts())
+    s.rescue = greedy
+    s.rescue_days()
+    assert s.rescue is None
+    assert all(vid in s.incumbent for vid in gone)
+    assert s.objective < before and s.objective == weighted(p, s.counts())
+    assert {k: a for k, a in s.incumbent.items() if s.days[k] in whole} == other_days
+    for ref, stops in routes_of(p, list(s.incumbent.values())).items():
+        assert route_ok(s.tt, ref, stops), ref.key

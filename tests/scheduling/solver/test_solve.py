@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from scheduling.solver.baseline import travel_first
 from scheduling.solver.generate import generate_team, team_to_problem
 from scheduling.solver.problem import parse
@@ -111,10 +113,12 @@ def test_coverable_week_is_fully_covered():
     assert 5 * p.weights["distinct_staff"] <= plan.bound <= plan.objective
 
 
-def test_client_first_construction_start_gives_a_valid_plan(monkeypatch):
+@pytest.mark.parametrize("construct", [True, False])
+def test_either_start_gives_a_valid_plan(monkeypatch, construct):
+    # The client-first construction (default) or the day-by-day greedy alone.
     from scheduling.solver import solve as solve_module
 
-    monkeypatch.setattr(solve_module, "CONSTRUCT", True)
+    monkeypatch.setattr(solve_module, "CONSTRUCT", construct)
     p = parse(team_to_problem(generate_team(5, 10, 14, days=4)))
     plan = solved(p, time_limit_s=6, workers=1, deterministic=True)  # validated by solved()
     assert len(plan.assignments) >= len(travel_first(p).assignments)
