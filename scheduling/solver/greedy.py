@@ -175,6 +175,7 @@ def insert_missing(
     chunk: ChunkInput,
     done: list[Assignment],
     chain_tries: int = 0,
+    depths: tuple[int, ...] | None = None,
 ) -> list[Assignment]:
     """Repair: insert the chunk's unplaced visits into the gaps of the routes ``done`` built.
 
@@ -183,7 +184,8 @@ def insert_missing(
     (``routes.route_ok``: travel, home legs, break). A single-staff visit that fits nowhere
     may eject one single-staff stop from a candidate route if that stop then fits elsewhere;
     with ``chain_tries`` > 0, a chain of such moves (``_Repair.chain``, at most that many
-    placements tried per visit).
+    placements tried per visit), as deep as each of ``depths`` (default CHAIN_DEPTH) in turn
+    until one places it.
     """
     placed = {a.visit for a in done}
     missing = [v for v in chunk.visits if v.id not in placed]
@@ -205,12 +207,13 @@ def insert_missing(
             st.apply(v, best[0][1], {k: st.last[k][best[0][1]][1] for k in best[1]})
         elif EJECT and v.staff_required == 1 and not v.pinned:
             if not st.eject(v) and chain_tries:
-                st.chain(v, chain_tries)
+                any(st.chain(v, chain_tries, d) for d in depths or (CHAIN_DEPTH,))
     return list(st.out.values())
 
 
 EJECT = True  # insert_missing may move one stop aside to make room
 CHAIN_DEPTH = 4  # visits in an ejection chain: the one placed, and up to three moved on
+FILL_DEPTHS = (4, 5, 6)  # chain depths tried in turn for a visit that is out (fills)
 CHAIN_WIDTH = 2  # stops the first route may give up at once
 CHAIN_MARGIN = 90  # minutes around a visit's window whose stops may be moved for it
 CHAIN_DOUBLES = True  # a chain may move a double visit (both staff, common start) on
@@ -416,17 +419,17 @@ class _Repair:
                     best = ((cost, t), combo)
         return best
 
-    def chain(self, v: Visit, tries: int) -> bool:
+    def chain(self, v: Visit, tries: int, depth: int = CHAIN_DEPTH) -> bool:
         """Place v through a chain of ejections: on one of its shifts, one or two stops near
         its window make room and go to other shifts, where each may push one stop on, and
-        so on (CHAIN_DEPTH visits in all). Unpinned stops only; a double visit moved on
+        so on (``depth`` visits in all). Unpinned stops only; a double visit moved on
         needs a common gap of two other routes at once (no further pushes), so a skill
         holder held by a double visit can hand their half to anyone free then. The first
         chain that places everything is kept (a visit left out costs more than any faces).
         ``tries``: placements tried before it gives up."""
         self._tries = tries
         keys = {r.key for r in self._open(v, None, None)}
-        return self._chain(v, keys, CHAIN_DEPTH, frozenset({v.id}), CHAIN_WIDTH)
+        return self._chain(v, keys, depth, frozenset({v.id}), CHAIN_WIDTH)
 
     def _chain(self, v: Visit, keys: set[str], depth: int, busy: frozenset, width: int) -> bool:
         self._tries -= 1

@@ -39,7 +39,7 @@ import time
 from collections import Counter, defaultdict
 
 from .chunks import start_domain
-from .greedy import CHAIN_TRIES, insert_missing
+from .greedy import CHAIN_TRIES, FILL_DEPTHS, insert_missing
 from .search import Search
 
 ROUND_SHARE = 0.04  # of the time limit per day re-route (at least MIN_ROUND seconds)
@@ -58,6 +58,7 @@ FILL_TICK = 0.05  # deterministic seconds charged per day filled in repeatable r
 COVER = True  # once the swaps ran dry, CP-SAT windows around the visits still out
 COVER_SHARE = 0.07  # of the time limit per window (4 s at 60 s)
 COVER_MARGIN = 120  # minutes around the visit's window whose visits may move
+MERGES = 10  # merge moves after a round of swaps without gain
 RESCUE_AT = 0.7  # share of the time limit after which days still short take the greedy's routes
 QUICK = True  # face moves try only two greedy variants per day (5x more moves)
 
@@ -84,6 +85,8 @@ def improve(search: Search) -> None:
             ok = greedy_day_move(search, rng.choice(days))
         elif move == "swap":
             ok = any(swap_move(search, rng) for _ in range(SWAPS))
+            if not ok and MERGES:
+                ok = any(merge_move(search, rng) for _ in range(MERGES))
             dry = not ok and search.kicks == KICKS  # the swaps just ran dry
             if FILL and (dry or round_no % FILL_EVERY == FILL_EVERY - 1):
                 filled = fill_move(search)
@@ -140,7 +143,9 @@ def fill_move(search: Search) -> bool:
         filled += 1
         chunk = search.chunk_input(day, {v.id for v in search.by_day[day]})
         done = [search.incumbent[v.id] for v in search.by_day[day] if v.id in search.incumbent]
-        for a in insert_missing(search.problem, search.tt, chunk, done, chain_tries=CHAIN_TRIES):
+        for a in insert_missing(
+            search.problem, search.tt, chunk, done, chain_tries=CHAIN_TRIES, depths=FILL_DEPTHS
+        ):
             search.incumbent[a.visit] = a
     spent = time.perf_counter() - began
     search.charge("fill", FILL_TICK * filled if search.deterministic else spent)
@@ -284,3 +289,56 @@ def _pick_swap(search: Search, rng: random.Random) -> tuple[str, str] | None:
         search.kicks = KICKS if search.best is not None else 0
         return None
     return rng.choices(pairs, weights)[0]
+
+
+def merge_move(search: Search, rng: random.Random) -> bool:
+    """Replace two of a client's least-used staff by one it does not meet yet, who can
+    take their visits: those visits go into the routes of the client's other staff and
+    the newcomer (chains make room); kept only if the plan improves (one face fewer).
+    Swaps only shrink a client's staff; this move changes who they are."""
+    began = time.perf_counter()
+    try:
+        return _merge(search, rng)
+    finally:
+        spent = time.perf_counter() - began
+        search.charge("merge", SWAP_TICK if search.deterministic else spent)
+
+
+def _merge(search: Search, rng: random.Random) -> bool:
+    by_id = search.problem.visit_by_id
+    uses: dict[str, Counter] = defaultdict(Counter)
+    for vid, a in search.incumbent.items():
+        uses[by_id[vid].client].update(a.staff)
+    crowded = [c for c, n in uses.items() if len(n) >= 3]
+    if not crowded:
+        return False
+    cid = rng.choices(crowded, [len(uses[c]) ** 2 for c in crowded])[0]
+    least = sorted(uses[cid], key=lambda sid: (uses[cid][sid], rng.random()))
+    pair = set(least[:2])
+    moved = [
+        vid
+        for vid, a in search.incumbent.items()
+        if by_id[vid].client == cid and pair & set(a.staff)
+    ]
+    able = Counter(r.staff.id for vid in moved for r in search.candidates[vid])
+    newcomers = [sid for sid, n in able.items() if sid not in uses[cid] and n == len(moved)]
+    if not newcomers:
+        return False
+    new = rng.choice(newcomers)
+    before = dict(search.incumbent)
+    keep = (set(uses[cid]) - pair) | {new}
+    exclude = {(cid, s.id) for s in search.problem.staff if s.id not in keep}
+    for vid in moved:
+        del search.incumbent[vid]
+    for day in sorted({search.days[vid] for vid in moved}):
+        chunk = search.chunk_input(day, set(), exclude=exclude)
+        done = [search.incumbent[v.id] for v in search.by_day[day] if v.id in search.incumbent]
+        for a in insert_missing(search.problem, search.tt, chunk, done, chain_tries=SWAP_TRIES):
+            search.incumbent[a.visit] = a
+    if any(vid not in search.incumbent for vid in moved):
+        search.incumbent = before
+        return False
+    if search.accept(before):
+        search.tried.clear()
+        return True
+    return False

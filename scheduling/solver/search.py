@@ -10,7 +10,7 @@ from itertools import product
 
 from .chunks import ShiftRef, hold, start_domain
 from .construct import construct
-from .greedy import CHAIN_TRIES, dispatch, insert_missing
+from .greedy import CHAIN_TRIES, FILL_DEPTHS, dispatch, insert_missing
 from .model import ChunkInput, fixed_context
 from .objective import score, weighted
 from .plan import Assignment
@@ -286,7 +286,7 @@ class Search:
                 chunk = self.chunk_input(day, wide)
                 done = [self.incumbent[v.id] for v in self.by_day[day] if v.id in self.incumbent]
                 for a in insert_missing(
-                    self.problem, self.tt, chunk, done, chain_tries=CHAIN_TRIES
+                    self.problem, self.tt, chunk, done, CHAIN_TRIES, FILL_DEPTHS
                 ):
                     self.incumbent[a.visit] = a
         out, cost = self.out(), self.placed_cost()

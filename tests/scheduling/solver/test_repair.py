@@ -170,3 +170,34 @@ def test_a_chain_moves_a_double_visit_to_free_a_skill_holder(monkeypatch):
     assert len({a.start for a in out}) == 1  # both at 08:00
     for ref, stops in routes_of(p, out).items():
         assert route_ok(tt, ref, stops)
+
+
+def test_a_visit_out_tries_deeper_chains_in_turn():
+    # Five staff, all at 08:00: V only to A; each other client accepts two staff in a row
+    # (U: A, B; W: B, C; X: C, D; Y: D, E). Only the chain V -> A, U -> B, W -> C, X -> D,
+    # Y -> E (five visits) places V.
+    names = ["A", "B", "C", "D", "E"]
+    holders = {"U": "A", "W": "B", "X": "C", "Y": "D"}
+    clients = [client("cV")] + [
+        client(f"c{u}", refused_staff=[n for n in names if n not in (h, chr(ord(h) + 1))])
+        for u, h in holders.items()
+    ]
+    p = problem(
+        [staff("A", skills=["insulin"])] + [staff(n) for n in names[1:]],
+        clients,
+        [visit("V", "cV", "08:00", "08:00", skills=["insulin"])]
+        + [visit(u, f"c{u}", "08:00", "08:00") for u in holders],
+    )
+    cands = {v.id: candidate_shifts(p, v) for v in p.visits}
+    chunk = ChunkInput(list(p.visits), cands, {}, {}, {})
+    done = [Assignment(u, (h,), minute("08:00")) for u, h in holders.items()]
+    tt = TravelTimes(p)
+    assert "V" not in {a.visit for a in insert_missing(p, tt, chunk, done, CHAIN_TRIES)}
+    out = insert_missing(p, tt, chunk, done, CHAIN_TRIES, depths=(4, 5))
+    assert {a.visit: a.staff for a in out} == {
+        "V": ("A",),
+        "U": ("B",),
+        "W": ("C",),
+        "X": ("D",),
+        "Y": ("E",),
+    }

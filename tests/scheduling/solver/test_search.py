@@ -188,7 +188,7 @@ def test_the_construction_is_kept_only_when_it_costs_less_and_leaves_few_more_ou
     greedy = dict(s.incumbent)
     # A construction that places nothing costs nothing, but leaves every visit out.
     monkeypatch.setattr(search_module, "construct", lambda *a: {})
-    monkeypatch.setattr(search_module, "insert_missing", lambda p, tt, chunk, done, **kw: done)
+    monkeypatch.setattr(search_module, "insert_missing", lambda p, tt, chunk, done, *a: done)
     s.construct_pass()
     assert s.incumbent == greedy and s.rescue is None
     # One face instead of two, nothing out: kept, the greedy start kept as the rescue.
@@ -219,3 +219,44 @@ def test_rescue_days_give_a_short_day_back_its_visits():
     assert {k: a for k, a in s.incumbent.items() if s.days[k] in whole} == other_days
     for ref, stops in routes_of(p, list(s.incumbent.values())).items():
         assert route_ok(s.tt, ref, stops), ref.key
+
+
+def test_a_merge_replaces_two_faces_no_swap_can_shed_by_one_newcomer(monkeypatch):
+    # c1 meets A (08:00, 09:00), B (10:00) and C (11:00). A is held at 10:00 and 11:00, B at
+    # 11:00 and C at 10:00 by clients that accept no one else, so neither B nor C can be
+    # shed; N, free all morning, can take both of their visits: two faces become one.
+    import random
+
+    from scheduling.solver import lns
+
+    names = ["A", "B", "C", "N"]
+    only = {"c2": "A", "c3": "C", "c4": "B"}
+    p = problem(
+        [staff(n) for n in names],
+        [client("c1")]
+        + [client(c, refused_staff=[n for n in names if n != s]) for c, s in only.items()],
+        [
+            visit("v1", "c1", "08:00", "08:00"),
+            visit("v2", "c1", "09:00", "09:00"),
+            visit("v3", "c1", "10:00", "10:00"),
+            visit("v4", "c1", "11:00", "11:00"),
+            visit("a10", "c2", "10:00", "10:00"),
+            visit("a11", "c2", "11:00", "11:00"),
+            visit("c10", "c3", "10:00", "10:00"),
+            visit("b11", "c4", "11:00", "11:00"),
+        ],
+    )
+    s = _search_for(p, limit=5)
+    day_start = s.candidates["v1"][0].shift.start  # 07:00
+    at = {"v1": ("A", 60), "v2": ("A", 120), "v3": ("B", 180), "v4": ("C", 240)}
+    at |= {"a10": ("A", 180), "a11": ("A", 240), "c10": ("C", 180), "b11": ("B", 240)}
+    s.incumbent = {v: Assignment(v, (sid,), day_start + m) for v, (sid, m) in at.items()}
+    s.objective = before = weighted(p, s.counts())
+    for shed in ("B", "C"):
+        monkeypatch.setattr(lns, "_pick_swap", lambda search, rng, shed=shed: ("c1", shed))
+        assert not lns.swap_move(s, None)
+    assert lns.merge_move(s, random.Random(0))
+    staff_of = {vid: a.staff for vid, a in s.incumbent.items()}
+    assert staff_of["v3"] == staff_of["v4"] == ("N",)
+    assert s.met("c1") == {"A", "N"} and s.objective < before
+    assert_valid(p, Plan("test", "FEASIBLE", list(s.incumbent.values()), []))
