@@ -220,13 +220,18 @@ def swap_move(search: Search, rng: random.Random) -> bool:
     """Take a client's least-used staff member off all its visits and re-insert those
     visits into gaps of the routes of staff the client already meets (other stops
     unchanged; ``greedy.insert_missing``). Kept only if the plan improves."""
+    return _timed(search, "swap", _swap, rng)
+
+
+def _timed(search: Search, phase: str, move, rng: random.Random) -> bool:
+    """Run a move, charging its time (repeatable runs: a fixed notional SWAP_TICK, no
+    CP-SAT clock here)."""
     began = time.perf_counter()
     try:
-        return _swap(search, rng)
+        return move(search, rng)
     finally:
-        # Repeatable runs charge a fixed notional cost per swap (no CP-SAT clock here).
         spent = time.perf_counter() - began
-        search.charge("swap", SWAP_TICK if search.deterministic else spent)
+        search.charge(phase, SWAP_TICK if search.deterministic else spent)
 
 
 def _swap(search: Search, rng: random.Random) -> bool:
@@ -235,21 +240,12 @@ def _swap(search: Search, rng: random.Random) -> bool:
         return False
     client_id, staff_id = pick
     before = dict(search.incumbent)
-    keep = search.met(client_id) - {staff_id}
-    exclude = {(client_id, s.id) for s in search.problem.staff if s.id not in keep}
     moved = [
         vid
         for vid, a in search.incumbent.items()
         if staff_id in a.staff and search.problem.visit_by_id[vid].client == client_id
     ]
-    for vid in moved:
-        del search.incumbent[vid]
-    for day in sorted({search.days[vid] for vid in moved}):
-        chunk = search.chunk_input(day, set(), exclude=exclude)
-        done = [search.incumbent[v.id] for v in search.by_day[day] if v.id in search.incumbent]
-        for a in insert_missing(search.problem, search.tt, chunk, done, chain_tries=SWAP_TRIES):
-            search.incumbent[a.visit] = a
-    if any(vid not in search.incumbent for vid in moved):
+    if not _reinsert(search, client_id, search.met(client_id) - {staff_id}, moved):
         search.incumbent = before  # a visit found no place again (or a route no new starts)
     elif search.accept(before, _slack(search)):
         search.kicks = max(0, search.kicks - 1)
@@ -296,12 +292,7 @@ def merge_move(search: Search, rng: random.Random) -> bool:
     take their visits: those visits go into the routes of the client's other staff and
     the newcomer (chains make room); kept only if the plan improves (one face fewer).
     Swaps only shrink a client's staff; this move changes who they are."""
-    began = time.perf_counter()
-    try:
-        return _merge(search, rng)
-    finally:
-        spent = time.perf_counter() - began
-        search.charge("merge", SWAP_TICK if search.deterministic else spent)
+    return _timed(search, "merge", _merge, rng)
 
 
 def _merge(search: Search, rng: random.Random) -> bool:
@@ -320,14 +311,24 @@ def _merge(search: Search, rng: random.Random) -> bool:
         for vid, a in search.incumbent.items()
         if by_id[vid].client == cid and pair & set(a.staff)
     ]
-    able = Counter(r.staff.id for vid in moved for r in search.candidates[vid])
+    able = Counter(sid for vid in moved for sid in {r.staff.id for r in search.candidates[vid]})
     newcomers = [sid for sid, n in able.items() if sid not in uses[cid] and n == len(moved)]
     if not newcomers:
         return False
-    new = rng.choice(newcomers)
     before = dict(search.incumbent)
-    keep = (set(uses[cid]) - pair) | {new}
-    exclude = {(cid, s.id) for s in search.problem.staff if s.id not in keep}
+    if not _reinsert(search, cid, (set(uses[cid]) - pair) | {rng.choice(newcomers)}, moved):
+        search.incumbent = before
+        return False
+    if search.accept(before):
+        search.tried.clear()
+        return True
+    return False
+
+
+def _reinsert(search: Search, client_id: str, keep: set[str], moved: list[str]) -> bool:
+    """Take the client's visits ``moved`` out and put them into the routes of its staff
+    ``keep`` (chains of up to SWAP_TRIES placements make room); True when all went in."""
+    exclude = {(client_id, s.id) for s in search.problem.staff if s.id not in keep}
     for vid in moved:
         del search.incumbent[vid]
     for day in sorted({search.days[vid] for vid in moved}):
@@ -335,10 +336,4 @@ def _merge(search: Search, rng: random.Random) -> bool:
         done = [search.incumbent[v.id] for v in search.by_day[day] if v.id in search.incumbent]
         for a in insert_missing(search.problem, search.tt, chunk, done, chain_tries=SWAP_TRIES):
             search.incumbent[a.visit] = a
-    if any(vid not in search.incumbent for vid in moved):
-        search.incumbent = before
-        return False
-    if search.accept(before):
-        search.tried.clear()
-        return True
-    return False
+    return all(vid in search.incumbent for vid in moved)
