@@ -15,6 +15,11 @@ Moves (``CYCLE`` says which run, in turn):
   stops near its window leave one of its shifts for others, each of which may push one
   stop on), on a day where every visit may go to any eligible shift; kept if the plan
   improves. Milliseconds per visit.
+- *merge* and *polish* (after a round of swaps without gain, MERGES and POLISH of
+  them): a merge replaces two of a client's least-used staff by one newcomer who can take
+  all their visits; a polish takes one visit out and puts it into the cheapest place
+  among the routes of its client's staff (less travel, same faces). Kept if the plan
+  improves.
 - *rescue* (once, at RESCUE_AT of the time, when the client-first construction was the
   start): a day still short of visits takes the filled greedy start's routes of that day,
   or a fresh greedy dispatch, when the whole plan gains (``Search.rescue_days``).
@@ -58,6 +63,7 @@ FILL_TICK = 0.05  # deterministic seconds charged per day filled in repeatable r
 COVER = True  # once the swaps ran dry, CP-SAT windows around the visits still out
 COVER_SHARE = 0.07  # of the time limit per window (4 s at 60 s)
 COVER_MARGIN = 120  # minutes around the visit's window whose visits may move
+POLISH = 20  # visits moved within their client's staff for less travel, after such a round
 MERGES = 10  # merge moves after a round of swaps without gain
 RESCUE_AT = 0.7  # share of the time limit after which days still short take the greedy's routes
 QUICK = True  # face moves try only two greedy variants per day (5x more moves)
@@ -87,6 +93,8 @@ def improve(search: Search) -> None:
             ok = any(swap_move(search, rng) for _ in range(SWAPS))
             if not ok and MERGES:
                 ok = any(merge_move(search, rng) for _ in range(MERGES))
+            if not ok and POLISH:
+                ok = any([polish_move(search, rng) for _ in range(POLISH)])
             dry = not ok and search.kicks == KICKS  # the swaps just ran dry
             if FILL and (dry or round_no % FILL_EVERY == FILL_EVERY - 1):
                 filled = fill_move(search)
@@ -337,3 +345,22 @@ def _reinsert(search: Search, client_id: str, keep: set[str], moved: list[str]) 
         for a in insert_missing(search.problem, search.tt, chunk, done, chain_tries=SWAP_TRIES):
             search.incumbent[a.visit] = a
     return all(vid in search.incumbent for vid in moved)
+
+
+def polish_move(search: Search, rng: random.Random) -> bool:
+    """Take one visit out and put it back into the cheapest place among the routes of the
+    staff its client already meets: less travel at the same faces; kept if the plan
+    improves."""
+    return _timed(search, "polish", _polish, rng)
+
+
+def _polish(search: Search, rng: random.Random) -> bool:
+    if not search.incumbent:
+        return False
+    vid = rng.choice(sorted(search.incumbent))
+    cid = search.problem.visit_by_id[vid].client
+    before = dict(search.incumbent)
+    if not _reinsert(search, cid, search.met(cid), [vid]):
+        search.incumbent = before
+        return False
+    return search.accept(before)

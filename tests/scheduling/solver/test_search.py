@@ -27,6 +27,15 @@ def _search_for(p: Problem, limit: float) -> Search:
     )
 
 
+def _place(s: Search, at: dict[str, tuple[str, int]]) -> int:
+    """Incumbent: visit -> (staff, minutes after the day's 07:00 shift start); returns its
+    objective."""
+    day_start = s.candidates[next(iter(at))][0].shift.start
+    s.incumbent = {v: Assignment(v, (sid,), day_start + m) for v, (sid, m) in at.items()}
+    s.objective = weighted(s.problem, s.counts())
+    return s.objective
+
+
 def _search() -> Search:
     p = problem(
         [staff("s1"), staff("s2")],
@@ -159,14 +168,7 @@ def test_a_swap_makes_room_through_a_chain(monkeypatch):
         ],
     )
     s = _search_for(p, limit=5)
-    start = s.candidates["x1"][0].shift.start  # 07:00
-    s.incumbent = {
-        "x1": Assignment("x1", ("A",), start + 60),
-        "x2": Assignment("x2", ("B",), start + 180),
-        "y": Assignment("y", ("A",), start + 180),
-        "z": Assignment("z", ("D",), start + 180),
-    }
-    s.objective = before = weighted(p, s.counts())
+    before = _place(s, {"x1": ("A", 60), "x2": ("B", 180), "y": ("A", 180), "z": ("D", 180)})
     monkeypatch.setattr(lns, "_pick_swap", lambda search, rng: ("c1", "B"))
     assert lns.swap_move(s, None)
     staff_of = {vid: a.staff for vid, a in s.incumbent.items()}
@@ -247,11 +249,9 @@ def test_a_merge_replaces_two_faces_no_swap_can_shed_by_one_newcomer(monkeypatch
         ],
     )
     s = _search_for(p, limit=5)
-    day_start = s.candidates["v1"][0].shift.start  # 07:00
     at = {"v1": ("A", 60), "v2": ("A", 120), "v3": ("B", 180), "v4": ("C", 240)}
     at |= {"a10": ("A", 180), "a11": ("A", 240), "c10": ("C", 180), "b11": ("B", 240)}
-    s.incumbent = {v: Assignment(v, (sid,), day_start + m) for v, (sid, m) in at.items()}
-    s.objective = before = weighted(p, s.counts())
+    before = _place(s, at)
     for shed in ("B", "C"):
         monkeypatch.setattr(lns, "_pick_swap", lambda search, rng, shed=shed: ("c1", shed))
         assert not lns.swap_move(s, None)
@@ -259,4 +259,34 @@ def test_a_merge_replaces_two_faces_no_swap_can_shed_by_one_newcomer(monkeypatch
     staff_of = {vid: a.staff for vid, a in s.incumbent.items()}
     assert staff_of["v3"] == staff_of["v4"] == ("N",)
     assert s.met("c1") == {"A", "N"} and s.objective < before
+    assert_valid(p, Plan("test", "FEASIBLE", list(s.incumbent.values()), []))
+
+
+def test_a_polish_move_puts_a_visit_where_it_costs_less_travel():
+    # A visits the far client at 08:00 and 10:00; x (1 km out, 08:00-12:00) sits between
+    # them, two long legs. After the second far visit it costs one leg home less.
+    from scheduling.solver import lns
+
+    p = problem(
+        [staff("A")],
+        [client("c1"), client("far")],
+        [
+            visit("f1", "far", "08:00", "08:00"),
+            visit("f2", "far", "10:00", "10:00"),
+            visit("x", "c1", "08:00", "12:00"),
+        ],
+        offsets={"c1": 1.0, "far": 10.0},
+    )
+    s = _search_for(p, limit=5)
+    before = _place(s, {"f1": ("A", 60), "x": ("A", 120), "f2": ("A", 180)})
+    travel = s.counts()["travel_minute"]
+
+    class Pick:
+        def choice(self, seq):
+            return "x"
+
+    assert lns.polish_move(s, Pick())
+    assert s.incumbent["x"].start > s.incumbent["f2"].start
+    assert s.counts()["travel_minute"] < travel and s.objective < before
+    assert not lns.polish_move(s, Pick())  # already where it costs least
     assert_valid(p, Plan("test", "FEASIBLE", list(s.incumbent.values()), []))
