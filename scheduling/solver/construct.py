@@ -15,6 +15,7 @@ of the search (``greedy.insert_missing``).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from .chunks import start_domain
 from .greedy import _Repair
@@ -30,8 +31,10 @@ def construct(
     tt: TravelTimes,
     by_day: dict[int, list[Visit]],
     candidates: dict,
+    stopped: Callable[[], bool] = lambda: False,
 ) -> dict[str, Assignment]:
-    """Visit id -> assignment for the visits that found a gap (the rest are left out)."""
+    """Visit id -> assignment for the visits that found a gap (the rest are left out; all
+    of a client's once ``stopped()`` says time is up)."""
     left = {s.id: s.max_minutes for s in problem.staff if s.max_minutes is not None}
     met: dict[str, set[str]] = defaultdict(set)
     states: dict[int, _Repair] = {}
@@ -50,6 +53,8 @@ def construct(
             by_client[v.client].append(v)
     order = sorted(by_client, key=lambda c: _order(by_client[c]) + (c,))
     for cid in order:
+        if stopped():
+            break
         visits = sorted(by_client[cid], key=lambda v: (start_domain(v)[0], v.id))
         chosen = _cover(problem, states, day_of, visits, load)
         for v in visits:

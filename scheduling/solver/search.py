@@ -27,6 +27,7 @@ REPAIR = False  # insert unplaced visits into gaps after each greedy dispatch
 # construct_pass runs while under this share of the time limit, and the construction is
 # kept when it leaves at most this share of the visits out beyond the filled greedy start.
 CONSTRUCT_BEFORE, CONSTRUCT_EXTRA = 0.3, 0.01
+CONSTRUCT_UNTIL = 0.5  # a construction still running then stops (its rest is left out)
 SMALL = 40  # visits; below this every chunk uses all eligible staff, no pools
 
 
@@ -279,32 +280,46 @@ class Search:
             return
         began = time.perf_counter()
         before, out_before, cost_before = dict(self.incumbent), self.out(), self.placed_cost()
-        self.incumbent = construct(self.problem, self.tt, self.by_day, self.candidates)
-        for day in sorted(self.by_day):
-            wide = self.missing(day)
-            if wide:
-                chunk = self.chunk_input(day, wide)
-                done = [self.incumbent[v.id] for v in self.by_day[day] if v.id in self.incumbent]
-                for a in insert_missing(
-                    self.problem, self.tt, chunk, done, CHAIN_TRIES, FILL_DEPTHS
-                ):
-                    self.incumbent[a.visit] = a
-        out, cost = self.out(), self.placed_cost()
-        keep = out <= out_before + CONSTRUCT_EXTRA * len(self.candidates) and cost < cost_before
-        log.info(
-            "construct: %d out, placed cost %s; greedy: %d out, %s; kept: %s",
-            out,
-            cost,
-            out_before,
-            cost_before,
-            keep,
+        self.incumbent = construct(
+            self.problem, self.tt, self.by_day, self.candidates, self._construct_stopped
         )
+        keep = not self._construct_stopped()  # cut short: most clients never chose staff
+        if keep:
+            for day in sorted(self.by_day):
+                wide = self.missing(day)
+                if wide:
+                    chunk = self.chunk_input(day, wide)
+                    done = [
+                        self.incumbent[v.id] for v in self.by_day[day] if v.id in self.incumbent
+                    ]
+                    for a in insert_missing(
+                        self.problem, self.tt, chunk, done, CHAIN_TRIES, FILL_DEPTHS
+                    ):
+                        self.incumbent[a.visit] = a
+            out, cost = self.out(), self.placed_cost()
+            keep = out <= out_before + CONSTRUCT_EXTRA * len(self.candidates)
+            keep = keep and cost < cost_before
+            log.info(
+                "construct: %d out, placed cost %s; greedy: %d out, %s; kept: %s",
+                out,
+                cost,
+                out_before,
+                cost_before,
+                keep,
+            )
         if keep:
             self.objective = weighted(self.problem, self.counts())
             self.rescue = before
         else:
             self.incumbent = before
         self.charge("construct", 0.0 if self.deterministic else time.perf_counter() - began)
+
+    def _construct_stopped(self) -> bool:
+        """The construction's own clock: past CONSTRUCT_UNTIL of the time it gives up, and
+        the greedy start stays."""
+        return self.stopped() or (
+            not self.deterministic and self.elapsed() > CONSTRUCT_UNTIL * self.limit
+        )
 
     def out(self) -> int:
         """Visits that could be placed but are not."""

@@ -100,6 +100,7 @@ def test_construction_keeps_every_route_valid_and_faces_few():
     by_day: dict[int, list] = {}
     for v in problem.visits:
         by_day.setdefault(v.earliest_start // 1440, []).append(v)
+    assert construct(problem, tt, by_day, cands, stopped=lambda: True) == {}  # out of time
     out = construct(problem, tt, by_day, cands)
     assert out, "the construction placed nothing"
     for vid, a in out.items():

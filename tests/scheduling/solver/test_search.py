@@ -193,7 +193,16 @@ def test_the_construction_is_kept_only_when_it_costs_less_and_leaves_few_more_ou
     monkeypatch.setattr(search_module, "insert_missing", lambda p, tt, chunk, done, *a: done)
     s.construct_pass()
     assert s.incumbent == greedy and s.rescue is None
+
     # One face instead of two, nothing out: kept, the greedy start kept as the rescue.
+    def cut_short(*a):  # time runs out while the clients choose their staff
+        s.spent = s.limit
+        return dict(good)
+
+    monkeypatch.setattr(search_module, "construct", cut_short)
+    s.construct_pass()
+    assert s.incumbent == greedy and s.rescue is None
+    s.spent = 0.0
     monkeypatch.setattr(search_module, "construct", lambda *a: dict(good))
     s.construct_pass()
     assert s.incumbent == good and s.rescue == greedy
