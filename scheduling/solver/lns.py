@@ -44,7 +44,7 @@ import time
 from collections import Counter, defaultdict
 
 from .chunks import start_domain
-from .greedy import CHAIN_TRIES, FILL_DEPTHS, insert_missing
+from .greedy import CHAIN_TRIES, FILL_DEPTHS
 from .search import Search
 
 ROUND_SHARE = 0.04  # of the time limit per day re-route (at least MIN_ROUND seconds)
@@ -93,7 +93,7 @@ def improve(search: Search) -> None:
             ok = any(swap_move(search, rng) for _ in range(SWAPS))
             if not ok and MERGES:
                 ok = any(merge_move(search, rng) for _ in range(MERGES))
-            if not ok and POLISH:
+            if not ok and POLISH:  # all of them: each moves one visit
                 ok = any([polish_move(search, rng) for _ in range(POLISH)])
             dry = not ok and search.kicks == KICKS  # the swaps just ran dry
             if FILL and (dry or round_no % FILL_EVERY == FILL_EVERY - 1):
@@ -149,12 +149,7 @@ def fill_move(search: Search) -> bool:
         if not search.missing(day) or search.stopped():
             continue
         filled += 1
-        chunk = search.chunk_input(day, {v.id for v in search.by_day[day]})
-        done = [search.incumbent[v.id] for v in search.by_day[day] if v.id in search.incumbent]
-        for a in insert_missing(
-            search.problem, search.tt, chunk, done, chain_tries=CHAIN_TRIES, depths=FILL_DEPTHS
-        ):
-            search.incumbent[a.visit] = a
+        search.repair_day(day, {v.id for v in search.by_day[day]}, CHAIN_TRIES, FILL_DEPTHS)
     spent = time.perf_counter() - began
     search.charge("fill", FILL_TICK * filled if search.deterministic else spent)
     ok = search.accept(before)
@@ -209,12 +204,17 @@ def face_move(search: Search, rng: random.Random) -> bool:
     return search.accept(before)
 
 
+def _uses(search: Search) -> dict[str, Counter]:
+    """Client id -> how many of its placed visits each of its staff holds."""
+    out: dict[str, Counter] = defaultdict(Counter)
+    for vid, a in search.incumbent.items():
+        out[search.problem.visit_by_id[vid].client].update(a.staff)
+    return out
+
+
 def _pick_face(search: Search, rng: random.Random) -> tuple[str, str] | None:
     """A (client, staff) pair with few shared visits, from a client meeting several staff."""
-    visits_with: dict[str, Counter] = {}
-    for vid, a in search.incumbent.items():
-        cid = search.problem.visit_by_id[vid].client
-        visits_with.setdefault(cid, Counter()).update(a.staff)
+    visits_with = _uses(search)
     crowded = [c for c, n in visits_with.items() if len(n) > 1]
     if not crowded:
         return None
@@ -274,14 +274,8 @@ def _slack(search: Search) -> int:
 def _pick_swap(search: Search, rng: random.Random) -> tuple[str, str] | None:
     """A (client, staff) pair not tried since the last improvement: a client with many
     faces (weight faces squared), then one of its staff, the less used the likelier."""
-    visits_with: dict[str, Counter] = defaultdict(Counter)
-    by_id = search.problem.visit_by_id
-    for vid, a in search.incumbent.items():
-        counter = visits_with[by_id[vid].client]
-        for sid in a.staff:
-            counter[sid] += 1
     pairs, weights = [], []
-    for cid, n in visits_with.items():
+    for cid, n in _uses(search).items():
         if len(n) < 2:
             continue
         for sid, k in n.items():
@@ -305,9 +299,7 @@ def merge_move(search: Search, rng: random.Random) -> bool:
 
 def _merge(search: Search, rng: random.Random) -> bool:
     by_id = search.problem.visit_by_id
-    uses: dict[str, Counter] = defaultdict(Counter)
-    for vid, a in search.incumbent.items():
-        uses[by_id[vid].client].update(a.staff)
+    uses = _uses(search)
     crowded = [c for c, n in uses.items() if len(n) >= 3]
     if not crowded:
         return False
@@ -340,10 +332,7 @@ def _reinsert(search: Search, client_id: str, keep: set[str], moved: list[str]) 
     for vid in moved:
         del search.incumbent[vid]
     for day in sorted({search.days[vid] for vid in moved}):
-        chunk = search.chunk_input(day, set(), exclude=exclude)
-        done = [search.incumbent[v.id] for v in search.by_day[day] if v.id in search.incumbent]
-        for a in insert_missing(search.problem, search.tt, chunk, done, chain_tries=SWAP_TRIES):
-            search.incumbent[a.visit] = a
+        search.repair_day(day, set(), SWAP_TRIES, exclude=exclude)
     return all(vid in search.incumbent for vid in moved)
 
 

@@ -288,14 +288,7 @@ class Search:
             for day in sorted(self.by_day):
                 wide = self.missing(day)
                 if wide:
-                    chunk = self.chunk_input(day, wide)
-                    done = [
-                        self.incumbent[v.id] for v in self.by_day[day] if v.id in self.incumbent
-                    ]
-                    for a in insert_missing(
-                        self.problem, self.tt, chunk, done, CHAIN_TRIES, FILL_DEPTHS
-                    ):
-                        self.incumbent[a.visit] = a
+                    self.repair_day(day, wide, CHAIN_TRIES, FILL_DEPTHS)
             out, cost = self.out(), self.placed_cost()
             keep = out <= out_before + CONSTRUCT_EXTRA * len(self.candidates)
             keep = keep and cost < cost_before
@@ -313,6 +306,21 @@ class Search:
         else:
             self.incumbent = before
         self.charge("construct", 0.0 if self.deterministic else time.perf_counter() - began)
+
+    def repair_day(
+        self,
+        day: int,
+        wide: set[str],
+        chain_tries: int,
+        depths: tuple[int, ...] | None = None,
+        exclude: set[tuple[str, str]] = frozenset(),
+    ) -> None:
+        """Insert the day's visits still out into the incumbent's routes of that day
+        (``greedy.insert_missing``; ``wide``: visits that may take any eligible shift)."""
+        chunk = self.chunk_input(day, wide, exclude=exclude)
+        done = [self.incumbent[v.id] for v in self.by_day[day] if v.id in self.incumbent]
+        for a in insert_missing(self.problem, self.tt, chunk, done, chain_tries, depths):
+            self.incumbent[a.visit] = a
 
     def _construct_stopped(self) -> bool:
         """The construction's own clock: past CONSTRUCT_UNTIL of the time it gives up, and
@@ -334,8 +342,10 @@ class Search:
         of that day, or a fresh greedy dispatch knowing the other days' faces, when the
         whole plan gains (a visit placed outweighs any faces)."""
         greedy, self.rescue = self.rescue, None
+        if greedy is None:
+            return
         for day in sorted(self.by_day):
-            if not self.missing(day) or self.stopped() or greedy is None:
+            if not self.missing(day) or self.stopped():
                 continue
             ids = {v.id for v in self.by_day[day]}
             keep = dict(self.incumbent)
