@@ -36,10 +36,15 @@ def _cover_rows(
 
 
 def _solve_cover(
-    rows: dict[frozenset[str], int], cost: dict[str, int], time_limit_s: float
+    rows: dict[frozenset[str], int],
+    cost: dict[str, int],
+    time_limit_s: float,
+    deterministic: bool = False,
 ) -> tuple[cp_model.CpSolver, int, dict]:
     """The set multicover: each row set holds at least its count of the chosen ids; fewest
-    first, then (with ``cost``) the cheapest. (solver, status, pick literals)."""
+    first, then (with ``cost``) the cheapest. (solver, status, pick literals). The limit is
+    in deterministic time when ``deterministic``, so a cover cut short is the same run to
+    run."""
     model = cp_model.CpModel()
     ids = sorted(set().union(*rows))
     pick = {sid: model.new_bool_var(f"pick[{sid}]") for sid in ids}
@@ -50,7 +55,10 @@ def _solve_cover(
         sum((scale + cost.get(s, 0)) * pick[s] for s in ids) if cost else sum(pick.values())
     )
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit_s
+    if deterministic:
+        solver.parameters.max_deterministic_time = time_limit_s
+    else:
+        solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = 1
     return solver, solver.solve(model), pick
 
@@ -66,12 +74,15 @@ def min_cover(rows: dict[frozenset[str], int], time_limit_s: float = TIME_LIMIT_
 
 
 def cheapest_cover(
-    rows: dict[frozenset[str], int], cost: dict[str, int], time_limit_s: float = 0.5
+    rows: dict[frozenset[str], int],
+    cost: dict[str, int],
+    time_limit_s: float = 0.5,
+    deterministic: bool = False,
 ) -> set[str] | None:
     """The ids of a fewest-first cover of ``rows`` (ties: least ``cost``), or None."""
     if not rows:
         return set()
-    solver, status, pick = _solve_cover(rows, cost, time_limit_s)
+    solver, status, pick = _solve_cover(rows, cost, time_limit_s, deterministic)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return {s for s, literal in pick.items() if solver.value(literal)}

@@ -281,7 +281,12 @@ class Search:
         began = time.perf_counter()
         before, out_before, cost_before = dict(self.incumbent), self.out(), self.placed_cost()
         self.incumbent = construct(
-            self.problem, self.tt, self.by_day, self.candidates, self._construct_stopped
+            self.problem,
+            self.tt,
+            self.by_day,
+            self.candidates,
+            self._construct_stopped,
+            self.deterministic,
         )
         keep = not self._construct_stopped()  # cut short: most clients never chose staff
         if keep:
