@@ -312,7 +312,7 @@ def _merge(search: Search, rng: random.Random) -> bool:
         if by_id[vid].client == cid and pair & set(a.staff)
     ]
     able = Counter(sid for vid in moved for sid in {r.staff.id for r in search.candidates[vid]})
-    newcomers = [sid for sid, n in able.items() if sid not in uses[cid] and n == len(moved)]
+    newcomers = sorted(sid for sid, n in able.items() if sid not in uses[cid] and n == len(moved))
     if not newcomers:
         return False
     before = dict(search.incumbent)
