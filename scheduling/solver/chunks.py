@@ -75,11 +75,13 @@ def hold(visit: Visit, staff: tuple[str, ...], start: int, refs: list[ShiftRef])
 
 def candidate_shifts(problem: Problem, visit: Visit) -> list[ShiftRef]:
     """Shifts of staff who may take the visit (skills, refusals, window) - hard rules 1-3."""
+    refused = problem.client_by_id[visit.client].refused_staff
+    lo, hi = start_domain(visit)
     return [
         ShiftRef(s, i)
-        for s in problem.eligible_staff(visit)
-        for i in range(len(s.shifts))
-        if holds(ShiftRef(s, i), visit)
+        for s in problem.staff
+        if visit.skills <= s.skills and s.id not in refused
+        for i in problem.holding_shifts(s, lo, hi, visit.duration)
     ]
 
 

@@ -9,6 +9,7 @@ naming the field and the id, never a bare traceback.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -168,13 +169,42 @@ class Problem:
         """The location id where the visit takes place (its client's home)."""
         return self.client_by_id[visit.client].location
 
+    @cached_property
+    def _shift_order(self) -> dict[str, tuple[tuple[int, ...], tuple[int, ...], bool]]:
+        """Staff id -> (indices of its shifts by start, those starts, whether they are
+        disjoint: ``parse`` rejects overlaps, a Problem built by hand may not)."""
+        out = {}
+        for s in self.staff:
+            order = tuple(sorted(range(len(s.shifts)), key=lambda i: s.shifts[i].start))
+            ends = [s.shifts[i].end for i in order]
+            starts = tuple(s.shifts[i].start for i in order)
+            disjoint = all(e <= b for e, b in zip(ends[:-1], starts[1:], strict=True))
+            out[s.id] = (order, starts, disjoint)
+        return out
+
+    def holding_shifts(self, staff: Staff, lo: int, hi: int, duration: int) -> list[int]:
+        """Indices (ascending) of the shifts of ``staff`` where a visit of ``duration``
+        can start somewhere in [lo, hi]: a bisection finds the few near the window
+        instead of a scan of every shift."""
+        order, starts, disjoint = self._shift_order[staff.id]
+        out = []
+        j = bisect_right(starts, hi)  # shifts starting after hi cannot hold it
+        while j > 0:
+            j -= 1
+            sh = staff.shifts[order[j]]
+            if disjoint and sh.end - duration < lo:
+                break  # this shift ends too early, and every earlier one ends before it
+            if max(sh.start, lo) <= min(hi, sh.end - duration):
+                out.append(order[j])
+        return sorted(out)
+
     def fitting_shifts(self, staff: Staff, visit: Visit) -> list[Shift]:
         """Shifts of ``staff`` that can hold ``visit`` somewhere in its start window."""
         return [
-            sh
-            for sh in staff.shifts
-            if max(sh.start, visit.earliest_start)
-            <= min(visit.latest_start, sh.end - visit.duration)
+            staff.shifts[i]
+            for i in self.holding_shifts(
+                staff, visit.earliest_start, visit.latest_start, visit.duration
+            )
         ]
 
     def can_serve(self, staff: Staff, visit: Visit) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .chunks import ShiftRef, candidate_shifts, holds
+from .chunks import candidate_shifts, start_domain
 from .plan import Unassigned
 from .problem import Problem, Visit
 from .travel import TravelTimes
@@ -22,7 +22,8 @@ def _when(p: Problem, v: Visit) -> dict:
 
 
 def _on_shift(p: Problem, v: Visit) -> list[str]:
-    return [s.id for s in p.staff if any(holds(ShiftRef(s, i), v) for i in range(len(s.shifts)))]
+    lo, hi = start_domain(v)
+    return [s.id for s in p.staff if p.holding_shifts(s, lo, hi, v.duration)]
 
 
 def diagnose(p: Problem, v: Visit) -> Unassigned | None:
@@ -56,6 +57,8 @@ def diagnose(p: Problem, v: Visit) -> Unassigned | None:
 
 def pin_problem(p: Problem, v: Visit) -> Unassigned | None:
     """A pin that cannot hold on its own: wrong staff, too many pins, or two start times."""
+    if not v.pinned:
+        return None
     staff = [pin.staff for pin in v.pinned]
     starts = {pin.start for pin in v.pinned if pin.start is not None}
     eligible = {ref.staff.id for ref in candidate_shifts(p, v)}

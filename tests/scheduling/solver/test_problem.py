@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scheduling.solver.generate import generate_problem
-from scheduling.solver.problem import ProblemError, dump, load, parse
+from scheduling.solver.problem import ProblemError, Shift, Staff, dump, load, parse
 
 from .tiny import base_problem, client_of, staff_of, t, visit_of
 
@@ -114,3 +117,22 @@ def test_dump_parse_round_trip(data):
     second = dump(parse(json.loads(json.dumps(first))))
     assert first == second
     assert len(first["visits"]) == len(data["visits"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    shifts=st.lists(st.tuples(st.integers(0, 3000), st.integers(1, 600)), min_size=0, max_size=8),
+    lo=st.integers(0, 3000),
+    width=st.integers(0, 240),
+    duration=st.integers(1, 120),
+)
+def test_holding_shifts_matches_a_scan_of_every_shift(shifts, lo, width, duration):
+    """The bisection finds exactly the shifts a scan of every shift finds, whether the
+    shifts are sorted and disjoint (as parse makes them) or not (built by hand)."""
+    staff = Staff("s", shifts=tuple(Shift(a, a + n) for a, n in shifts))
+    problem = dataclasses.replace(parse(base_problem()), staff=(staff,))
+    hi = lo + width
+    scan = [
+        i for i, sh in enumerate(staff.shifts) if max(sh.start, lo) <= min(hi, sh.end - duration)
+    ]
+    assert problem.holding_shifts(staff, lo, hi, duration) == scan
