@@ -289,11 +289,14 @@ class Search:
             self.deterministic,
         )
         keep = not self._construct_stopped()  # cut short: most clients never chose staff
+        for day in sorted(self.by_day) if keep else ():
+            wide = self.missing(day)
+            if wide and not self._construct_stopped():
+                self.repair_day(day, wide, CHAIN_TRIES, FILL_DEPTHS)
+        # The repair of hundreds of visits out (80 staff) can take longer than the
+        # construction: past its clock the construction is dropped, not kept half-repaired.
+        keep = keep and not self._construct_stopped()
         if keep:
-            for day in sorted(self.by_day):
-                wide = self.missing(day)
-                if wide:
-                    self.repair_day(day, wide, CHAIN_TRIES, FILL_DEPTHS)
             out, cost = self.out(), self.placed_cost()
             keep = out <= out_before + CONSTRUCT_EXTRA * len(self.candidates)
             keep = keep and cost < cost_before

@@ -203,6 +203,17 @@ def test_the_construction_is_kept_only_when_it_costs_less_and_leaves_few_more_ou
     s.construct_pass()
     assert s.incumbent == greedy and s.rescue is None
     s.spent = 0.0
+
+    # The construction leaves v2 out and its repair runs past the clock: dropped.
+    def slow_repair(p, tt, chunk, done, *a):
+        s.spent = s.limit
+        return [*done, good["v2"]]
+
+    monkeypatch.setattr(search_module, "construct", lambda *a: {"v1": good["v1"]})
+    monkeypatch.setattr(search_module, "insert_missing", slow_repair)
+    s.construct_pass()
+    assert s.incumbent == greedy and s.rescue is None
+    s.spent = 0.0
     monkeypatch.setattr(search_module, "construct", lambda *a: dict(good))
     s.construct_pass()
     assert s.incumbent == good and s.rescue == greedy
