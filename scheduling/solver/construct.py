@@ -37,13 +37,10 @@ def construct(
     candidates: dict,
     stopped: Callable[[], bool] = lambda: False,
     deterministic: bool = False,
-    seed: int = 0,
 ) -> dict[str, Assignment]:
     """Visit id -> assignment for the visits that found a gap (the rest are left out; all
     of a client's once ``stopped()`` says time is up). ``deterministic``: each client's
-    cover gets COVER_S of CP-SAT's deterministic time, not wall time (repeatable runs).
-    ``seed``: CP-SAT's for the covers; among covers of equal cost it picks one, so another
-    seed builds another start."""
+    cover gets COVER_S of CP-SAT's deterministic time, not wall time (repeatable runs)."""
     left = {s.id: s.max_minutes for s in problem.staff if s.max_minutes is not None}
     met: dict[str, set[str]] = defaultdict(set)
     states: dict[int, _Repair] = {}
@@ -65,7 +62,7 @@ def construct(
         if stopped():
             break
         visits = sorted(by_client[cid], key=lambda v: (start_domain(v)[0], v.id))
-        chosen = _cover(problem, states, day_of, visits, load, deterministic, seed)
+        chosen = _cover(problem, states, day_of, visits, load, deterministic)
         for v in visits:
             st = states[day_of[v.id]]
             fits = st.fits(v)
@@ -91,7 +88,7 @@ def _order(visits: list[Visit]) -> tuple:
     return (-sum(1 for v in visits if v.skills), -len(visits))
 
 
-def _cover(problem, states, day_of, visits, load, deterministic, seed) -> set[str]:
+def _cover(problem, states, day_of, visits, load, deterministic) -> set[str]:
     """The fewest staff with a gap for each of the client's visits (ties: contact staff,
     then the less loaded)."""
     rows: dict[frozenset[str], int] = {}
@@ -104,4 +101,4 @@ def _cover(problem, states, day_of, visits, load, deterministic, seed) -> set[st
     cost = {s.id: load[s.id] // 60 for s in problem.staff}
     for sid in client.contact_staff:
         cost[sid] = cost.get(sid, 0) - 5
-    return cheapest_cover(rows, cost, COVER_S, deterministic, seed) or set()
+    return cheapest_cover(rows, cost, COVER_S, deterministic) or set()

@@ -16,7 +16,6 @@ from collections.abc import Container
 from ortools.sat.python import cp_model
 
 from .problem import Problem
-from .routing import Budget, configure
 
 TIME_LIMIT_S = 5.0
 
@@ -41,7 +40,6 @@ def _solve_cover(
     cost: dict[str, int],
     time_limit_s: float,
     deterministic: bool = False,
-    seed: int = 0,
 ) -> tuple[cp_model.CpSolver, int, dict]:
     """The set multicover: each row set holds at least its count of the chosen ids; fewest
     first, then (with ``cost``) the cheapest. (solver, status, pick literals). The limit is
@@ -57,7 +55,11 @@ def _solve_cover(
         sum((scale + cost.get(s, 0)) * pick[s] for s in ids) if cost else sum(pick.values())
     )
     solver = cp_model.CpSolver()
-    configure(solver, Budget(time_limit_s, 1, seed, deterministic))
+    if deterministic:
+        solver.parameters.max_deterministic_time = time_limit_s
+    else:
+        solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.num_workers = 1
     return solver, solver.solve(model), pick
 
 
@@ -76,13 +78,11 @@ def cheapest_cover(
     cost: dict[str, int],
     time_limit_s: float = 0.5,
     deterministic: bool = False,
-    seed: int = 0,
 ) -> set[str] | None:
-    """The ids of a fewest-first cover of ``rows`` (ties: least ``cost``; ``seed``: CP-SAT's,
-    which picks among equal covers), or None."""
+    """The ids of a fewest-first cover of ``rows`` (ties: least ``cost``), or None."""
     if not rows:
         return set()
-    solver, status, pick = _solve_cover(rows, cost, time_limit_s, deterministic, seed)
+    solver, status, pick = _solve_cover(rows, cost, time_limit_s, deterministic)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return {s for s, literal in pick.items() if solver.value(literal)}

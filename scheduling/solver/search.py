@@ -27,10 +27,6 @@ REPAIR = False  # insert unplaced visits into gaps after each greedy dispatch
 # construct_pass runs while under this share of the time limit, and the construction is
 # kept when it leaves at most this share of the visits out beyond the filled greedy start.
 CONSTRUCT_BEFORE, CONSTRUCT_EXTRA = 0.3, 0.01
-# Constructions built (covers with CP-SAT seeds seed, seed + 1, ...), each started within
-# CONSTRUCT_BEFORE of the time; the one leaving the fewest visits out after its repair wins.
-CONSTRUCT_STARTS = 3
-CONSTRUCT_TICK = 3.0  # deterministic seconds per construction and repair (2-3.5 s measured)
 CONSTRUCT_UNTIL = 0.5  # a construction still running then stops (its rest is left out)
 SMALL = 40  # visits; below this every chunk uses all eligible staff, no pools
 
@@ -284,33 +280,22 @@ class Search:
             return
         began = time.perf_counter()
         before, out_before, cost_before = dict(self.incumbent), self.out(), self.placed_cost()
-        built = []  # (visits out, placed cost, k, plan) of each repaired construction
-        for k in range(CONSTRUCT_STARTS):
-            if k and self.used() > CONSTRUCT_BEFORE * self.limit:
-                break
-            self.incumbent = construct(
-                self.problem,
-                self.tt,
-                self.by_day,
-                self.candidates,
-                self._construct_stopped,
-                self.deterministic,
-                self.seed + k,
-            )
-            for day in sorted(self.by_day):
-                wide = self.missing(day)
-                if wide and not self._construct_stopped():
-                    self.repair_day(day, wide, CHAIN_TRIES, FILL_DEPTHS)
-            if self.deterministic:
-                self.charge("construct", CONSTRUCT_TICK)
-            # Cut short (most clients never chose staff), or its repair ran past the clock
-            # (hundreds of visits out with 80 staff): dropped, not kept half-built.
-            if self._construct_stopped():
-                break
-            built.append((self.out(), self.placed_cost(), k, self.incumbent))
-        keep = bool(built)
-        if keep:  # the fewest visits left out, then the cheapest
-            self.incumbent = min(built, key=lambda b: b[:3])[3]
+        self.incumbent = construct(
+            self.problem,
+            self.tt,
+            self.by_day,
+            self.candidates,
+            self._construct_stopped,
+            self.deterministic,
+        )
+        keep = not self._construct_stopped()  # cut short: most clients never chose staff
+        for day in sorted(self.by_day) if keep else ():
+            wide = self.missing(day)
+            if wide and not self._construct_stopped():
+                self.repair_day(day, wide, CHAIN_TRIES, FILL_DEPTHS)
+        # The repair of hundreds of visits out (80 staff) can take longer than the
+        # construction: past its clock the construction is dropped, not kept half-repaired.
+        keep = keep and not self._construct_stopped()
         if keep:
             out, cost = self.out(), self.placed_cost()
             keep = out <= out_before + CONSTRUCT_EXTRA * len(self.candidates)
@@ -328,8 +313,7 @@ class Search:
             self.rescue = before
         else:
             self.incumbent = before
-        if not self.deterministic:
-            self.charge("construct", time.perf_counter() - began)
+        self.charge("construct", 0.0 if self.deterministic else time.perf_counter() - began)
 
     def repair_day(
         self,

@@ -220,33 +220,6 @@ def test_the_construction_is_kept_only_when_it_costs_less_and_leaves_few_more_ou
     assert s.objective == weighted(s.problem, s.counts())
 
 
-def test_of_several_constructions_the_one_leaving_fewest_out_is_the_start(monkeypatch):
-    from scheduling.solver import search as search_module
-
-    s = _search()
-    good = dict(s.incumbent)  # v1 and v2 with s1: one face
-    _worse(s)  # the greedy start: v2 with s2, two faces
-    s.objective = weighted(s.problem, s.counts())
-    s.small = False
-    greedy = dict(s.incumbent)
-    seeds = []
-
-    def build(*args):  # the covers' CP-SAT seed is the last argument
-        seeds.append(args[-1])
-        return {"v1": good["v1"]} if args[-1] == s.seed else dict(good)
-
-    monkeypatch.setattr(search_module, "construct", build)
-    monkeypatch.setattr(search_module, "insert_missing", lambda p, tt, chunk, done, *a: done)
-    monkeypatch.setattr(search_module, "CONSTRUCT_TICK", 0.0)  # a tiny problem: no time used
-    monkeypatch.setattr(search_module, "CONSTRUCT_STARTS", 1)
-    s.construct_pass()  # one start only: it leaves v2 out, so the greedy start stays
-    assert s.incumbent == greedy and s.rescue is None
-    monkeypatch.setattr(search_module, "CONSTRUCT_STARTS", 2)
-    s.construct_pass()  # the second seed's construction places both visits
-    assert seeds == [s.seed, s.seed, s.seed + 1]
-    assert s.incumbent == good and s.rescue == greedy
-
-
 def test_rescue_days_give_a_short_day_back_its_visits():
     s = _generated_search()
     p = s.problem
