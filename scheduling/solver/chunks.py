@@ -75,12 +75,10 @@ def hold(visit: Visit, staff: tuple[str, ...], start: int, refs: list[ShiftRef])
 
 def candidate_shifts(problem: Problem, visit: Visit) -> list[ShiftRef]:
     """Shifts of staff who may take the visit (skills, refusals, window) - hard rules 1-3."""
-    refused = problem.client_by_id[visit.client].refused_staff
-    lo, hi = start_domain(visit)
+    lo, hi = start_domain(visit)  # a pinned start narrows the window
     return [
         ShiftRef(s, i)
-        for s in problem.staff
-        if visit.skills <= s.skills and s.id not in refused
+        for s in problem.eligible_staff(visit)
         for i in problem.holding_shifts(s, lo, hi, visit.duration)
     ]
 

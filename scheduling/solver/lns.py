@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 
 from .chunks import start_domain
 from .greedy import CHAIN_TRIES, FILL_DEPTHS
@@ -142,7 +142,7 @@ def day_move(search: Search, day: int) -> bool:
 def fill_move(search: Search) -> bool:
     """Place the visits still out through ejection chains, day by day (every visit of
     such a day may go to any eligible shift); True when the plan improved."""
-    if search.filled == search.objective or all(v in search.incumbent for v in search.candidates):
+    if search.filled == search.objective or not search.out():
         return False  # nothing out, or nothing changed since the last fill (same chains)
     began, before, filled = time.perf_counter(), dict(search.incumbent), 0
     for day in sorted(search.by_day):
@@ -191,30 +191,26 @@ def face_move(search: Search, rng: random.Random) -> bool:
     client_id, staff_id = pick
     before = dict(search.incumbent)
     exclude = {(client_id, staff_id)}
-    days = sorted(
-        {
-            search.days[vid]
-            for vid, a in search.incumbent.items()
-            if staff_id in a.staff and search.problem.visit_by_id[vid].client == client_id
-        }
-    )
+    days = sorted({search.days[vid] for vid in _held(search, client_id, {staff_id})})
     for day in days:
         # Greedy re-dispatch (not CP-SAT): cheap enough for many moves per second.
         search.seed_day(day, exclude=exclude, quick=QUICK)
     return search.accept(before)
 
 
-def _uses(search: Search) -> dict[str, Counter]:
-    """Client id -> how many of its placed visits each of its staff holds."""
-    out: dict[str, Counter] = defaultdict(Counter)
-    for vid, a in search.incumbent.items():
-        out[search.problem.visit_by_id[vid].client].update(a.staff)
-    return out
+def _held(search: Search, client_id: str, staff: set[str]) -> list[str]:
+    """The client's placed visits that any of ``staff`` holds."""
+    by_id = search.problem.visit_by_id
+    return [
+        vid
+        for vid, a in search.incumbent.items()
+        if by_id[vid].client == client_id and staff & set(a.staff)
+    ]
 
 
 def _pick_face(search: Search, rng: random.Random) -> tuple[str, str] | None:
     """A (client, staff) pair with few shared visits, from a client meeting several staff."""
-    visits_with = _uses(search)
+    visits_with = search.uses()
     crowded = [c for c, n in visits_with.items() if len(n) > 1]
     if not crowded:
         return None
@@ -248,11 +244,7 @@ def _swap(search: Search, rng: random.Random) -> bool:
         return False
     client_id, staff_id = pick
     before = dict(search.incumbent)
-    moved = [
-        vid
-        for vid, a in search.incumbent.items()
-        if staff_id in a.staff and search.problem.visit_by_id[vid].client == client_id
-    ]
+    moved = _held(search, client_id, {staff_id})
     if not _reinsert(search, client_id, search.met(client_id) - {staff_id}, moved):
         search.incumbent = before  # a visit found no place again (or a route no new starts)
     elif search.accept(before, _slack(search)):
@@ -275,7 +267,7 @@ def _pick_swap(search: Search, rng: random.Random) -> tuple[str, str] | None:
     """A (client, staff) pair not tried since the last improvement: a client with many
     faces (weight faces squared), then one of its staff, the less used the likelier."""
     pairs, weights = [], []
-    for cid, n in _uses(search).items():
+    for cid, n in search.uses().items():
         if len(n) < 2:
             continue
         for sid, k in n.items():
@@ -298,19 +290,14 @@ def merge_move(search: Search, rng: random.Random) -> bool:
 
 
 def _merge(search: Search, rng: random.Random) -> bool:
-    by_id = search.problem.visit_by_id
-    uses = _uses(search)
+    uses = search.uses()
     crowded = [c for c, n in uses.items() if len(n) >= 3]
     if not crowded:
         return False
     cid = rng.choices(crowded, [len(uses[c]) ** 2 for c in crowded])[0]
     least = sorted(uses[cid], key=lambda sid: (uses[cid][sid], rng.random()))
     pair = set(least[:2])
-    moved = [
-        vid
-        for vid, a in search.incumbent.items()
-        if by_id[vid].client == cid and pair & set(a.staff)
-    ]
+    moved = _held(search, cid, pair)
     able = Counter(sid for vid in moved for sid in {r.staff.id for r in search.candidates[vid]})
     newcomers = sorted(sid for sid, n in able.items() if sid not in uses[cid] and n == len(moved))
     if not newcomers:

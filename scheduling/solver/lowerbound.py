@@ -16,6 +16,7 @@ from collections.abc import Container
 from ortools.sat.python import cp_model
 
 from .problem import Problem
+from .routing import time_limit
 
 TIME_LIMIT_S = 5.0
 
@@ -55,10 +56,7 @@ def _solve_cover(
         sum((scale + cost.get(s, 0)) * pick[s] for s in ids) if cost else sum(pick.values())
     )
     solver = cp_model.CpSolver()
-    if deterministic:
-        solver.parameters.max_deterministic_time = time_limit_s
-    else:
-        solver.parameters.max_time_in_seconds = time_limit_s
+    time_limit(solver, time_limit_s, deterministic)
     solver.parameters.num_workers = 1
     return solver, solver.solve(model), pick
 

@@ -48,13 +48,18 @@ class _Stopper(cp_model.CpSolverSolutionCallback):
             self.stop_search()
 
 
-def configure(solver: cp_model.CpSolver, budget: Budget) -> None:
+def time_limit(solver: cp_model.CpSolver, seconds: float, deterministic: bool) -> None:
     """Wall time, or deterministic time when repeatability is asked for."""
-    params = solver.parameters
-    if budget.deterministic:
-        params.max_deterministic_time = max(budget.seconds, 0.05)
+    if deterministic:
+        solver.parameters.max_deterministic_time = seconds
     else:
-        params.max_time_in_seconds = max(budget.seconds, 0.05)
+        solver.parameters.max_time_in_seconds = seconds
+
+
+def configure(solver: cp_model.CpSolver, budget: Budget) -> None:
+    """The budget's time limit (at least 0.05 s), workers and seed."""
+    time_limit(solver, max(budget.seconds, 0.05), budget.deterministic)
+    params = solver.parameters
     params.num_workers = budget.workers
     params.random_seed = budget.seed
 

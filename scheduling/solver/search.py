@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Set
 from itertools import product
 
@@ -288,14 +288,15 @@ class Search:
             self._construct_stopped,
             self.deterministic,
         )
-        keep = not self._construct_stopped()  # cut short: most clients never chose staff
-        for day in sorted(self.by_day) if keep else ():
+        for day in sorted(self.by_day):
+            if self._construct_stopped():
+                break
             wide = self.missing(day)
-            if wide and not self._construct_stopped():
+            if wide:
                 self.repair_day(day, wide, CHAIN_TRIES, FILL_DEPTHS)
-        # The repair of hundreds of visits out (80 staff) can take longer than the
-        # construction: past its clock the construction is dropped, not kept half-repaired.
-        keep = keep and not self._construct_stopped()
+        # Cut short (most clients never chose staff), or the repair of hundreds of visits
+        # out (80 staff) ran past the clock: dropped, not kept half-built.
+        keep = not self._construct_stopped()
         if keep:
             out, cost = self.out(), self.placed_cost()
             keep = out <= out_before + CONSTRUCT_EXTRA * len(self.candidates)
@@ -365,9 +366,8 @@ class Search:
             self.incumbent = dict(keep)
             self.seed_day(day)
             options.append((weighted(self.problem, self.counts()), self.incumbent))
-            best = min(options, key=lambda o: o[0])
-            self.incumbent = best[1] if best[0] < self.objective else keep
-            self.accept(keep)
+            self.incumbent = min(options, key=lambda o: o[0])[1]
+            self.accept(keep)  # kept only if the whole plan gains
 
     def seed_day(
         self, day: int, exclude: set[tuple[str, str]] = frozenset(), quick: bool = False
@@ -442,11 +442,15 @@ class Search:
         self.best = None
 
     # -- results --------------------------------------------------------------------------
-    def clients_met(self) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = defaultdict(set)
+    def uses(self) -> dict[str, Counter]:
+        """Client id -> how many of its placed visits each of its staff holds."""
+        out: dict[str, Counter] = defaultdict(Counter)
         for a in self.incumbent.values():
-            out[self.problem.visit_by_id[a.visit].client] |= set(a.staff)
+            out[self.problem.visit_by_id[a.visit].client].update(a.staff)
         return out
+
+    def clients_met(self) -> dict[str, set[str]]:
+        return defaultdict(set, {c: set(n) for c, n in self.uses().items()})
 
     def met(self, client_id: str) -> set[str]:
         return self.clients_met().get(client_id, set())
