@@ -2,8 +2,10 @@
 
 Visits are taken in order of earliest start and appended to shift routes; each goes
 to the feasible staff who is cheapest: a new face costs ``distinct_staff``, travel
-costs its minutes. Appending keeps the check simple; the break is placed in the
-first gap that holds it, and a route only grows while the break still fits.
+costs its minutes, and contact, preferred, history and previous staff count as the
+objective counts them (``objective.place_cost``). Appending keeps the check simple;
+the break is placed in the first gap that holds it, and a route only grows while the
+break still fits.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from itertools import combinations
 
 from .chunks import ShiftRef, start_domain
 from .model import ChunkInput
+from .objective import place_cost
 from .plan import Assignment
 from .problem import Problem, Visit
 from .routes import Item, route_ok, route_travel, schedule
@@ -130,7 +133,7 @@ def _option(problem, tt, chunk, routes, met, v, loc, combo):
             w["travel_minute"] * tt.minutes(routes[r.key].at, loc) + (start - t) // 10
             for r, t in combo
         )
-        + sum(w["history_missing"] for s in staff if not client.history.get(s))
+        + place_cost(problem, v, staff)
     )
     return start, cost, [r.key for r, _ in combo]
 
@@ -180,9 +183,10 @@ def insert_missing(
     """Repair: insert the chunk's unplaced visits into the gaps of the routes ``done`` built.
 
     Other stops keep their starts; each unplaced visit (earliest first) goes to the cheapest
-    gap (new face ``distinct_staff``, extra travel, history) where every route stays valid
-    (``routes.route_ok``: travel, home legs, break). A single-staff visit that fits nowhere
-    may eject one single-staff stop from a candidate route if that stop then fits elsewhere;
+    gap (new face ``distinct_staff``, extra travel, ``objective.place_cost``) where every
+    route stays valid (``routes.route_ok``: travel, home legs, break). A single-staff visit
+    that fits nowhere may eject one single-staff stop from a candidate route if that stop
+    then fits elsewhere;
     with ``chain_tries`` > 0, a chain of such moves (``_Repair.chain``, at most that many
     placements tried per visit), as deep as each of ``depths`` (default CHAIN_DEPTH) in turn
     until one places it.
@@ -409,12 +413,9 @@ class _Repair:
             cap = client.max_distinct_staff
             if cap is not None and len(met | staff) > cap:
                 continue
+            fixed = w["distinct_staff"] * len(staff - known) + place_cost(self.problem, v, staff)
             for t in set.intersection(*(set(fits[k]) for k in combo)):
-                cost = (
-                    w["distinct_staff"] * len(staff - known)
-                    + w["travel_minute"] * sum(fits[k][t][0] for k in combo)
-                    + sum(w["history_missing"] for s in staff if not client.history.get(s))
-                )
+                cost = fixed + w["travel_minute"] * sum(fits[k][t][0] for k in combo)
                 if best is None or (cost, t) < best[0]:
                     best = ((cost, t), combo)
         return best

@@ -84,6 +84,31 @@ def plan_travel(problem: Problem, tt: TravelTimes, assignments: list[Assignment]
     )
 
 
+def place_counts(problem: Problem, v: Visit, staff: set[str] | frozenset[str]) -> dict[str, int]:
+    """The per-place weight keys' counts of ``v`` served by ``staff`` (empty: not served):
+    no contact staff among them (counted on every visit, served or not, as the format
+    does), no preferred staff (clients with preferences), staff without history with the
+    client, previous staff no longer on it."""
+    client = problem.client_by_id[v.client]
+    return {
+        "contact_missing": int(not any(s in client.contact_staff for s in staff)),
+        "preferred_missing": int(
+            bool(client.preferred_staff) and not any(s in client.preferred_staff for s in staff)
+        ),
+        "history_missing": sum(1 for s in staff if not client.history.get(s)),
+        "changed_from_previous": (
+            sum(1 for s in v.previous.staff if s not in staff) if v.previous is not None else 0
+        ),
+    }
+
+
+def place_cost(problem: Problem, v: Visit, staff: set[str] | frozenset[str]) -> int:
+    """What giving ``v`` to ``staff`` costs besides faces and travel (``place_counts``
+    weighted): the insertion heuristics choose by it, so they see the objective's terms."""
+    w = problem.weights
+    return sum(w.get(key, 0) * n for key, n in place_counts(problem, v, staff).items())
+
+
 def score(
     problem: Problem, tt: TravelTimes, assignments: list[Assignment], travel: int | None = None
 ) -> dict[str, int]:
@@ -95,15 +120,10 @@ def score(
     for v in problem.visits:
         a = done.get(v.id)
         staff = set(a.staff) if a else set()
-        client = problem.client_by_id[v.client]
         met[v.client] |= staff
         counts["unassigned"] += 0 if a else v.staff_required
-        counts["contact_missing"] += not staff & set(client.contact_staff)
-        if client.preferred_staff:
-            counts["preferred_missing"] += not staff & set(client.preferred_staff)
-        counts["history_missing"] += sum(1 for s in staff if not client.history.get(s))
-        if v.previous is not None:
-            counts["changed_from_previous"] += len(set(v.previous.staff) - staff)
+        for key, n in place_counts(problem, v, staff).items():
+            counts[key] += n
     counts["distinct_staff"] = sum(len(s) for s in met.values())
     counts["travel_minute"] = plan_travel(problem, tt, assignments) if travel is None else travel
     return dict(counts)

@@ -274,7 +274,7 @@ class Search:
         """The client-first construction (``construct.py``), its unplaced visits repaired
         through ejection chains. Kept when it leaves at most CONSTRUCT_EXTRA of the visits
         out beyond the incumbent (the greedy start, already filled) and its placed visits
-        cost less (faces, travel, history): the LNS fills the rest, and the greedy start
+        cost less (every term but the places out): the LNS fills the rest, and the greedy start
         stays as ``rescue`` for days still short late in the search (``rescue_days``)."""
         if self.small or self.stopped() or self.used() > CONSTRUCT_BEFORE * self.limit:
             return

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from scheduling.solver import greedy
 from scheduling.solver.chunks import candidate_shifts
 from scheduling.solver.construct import construct
@@ -18,7 +20,7 @@ from scheduling.solver.routes import route_ok, routes_of
 from scheduling.solver.travel import TravelTimes
 
 from .conftest import chain_day, client, problem, staff, visit
-from .tiny import build, call, minute, t
+from .tiny import build, call, minute, person, t
 
 
 def _problem() -> dict:
@@ -202,3 +204,34 @@ def test_a_visit_out_tries_deeper_chains_in_turn():
         "X": ("D",),
         "Y": ("E",),
     }
+
+
+def _two_alike(**relation) -> tuple:
+    """Two staff alike in every way but ``relation`` (a client field naming s2, or the
+    visit's ``previous``), one visit: only the objective's per-place terms tell them apart."""
+    previous = relation.pop("previous", None)
+    extra = {"previous": {"staff": ["s2"], "start": t("09:00")}} if previous else {}
+    data = build(
+        [person("s1", ("07:00", "15:00")), person("s2", ("07:00", "15:00"))],
+        [call("V", "c", "09:00", "10:00", **extra)],
+        [{"id": "c", "location": "c", **relation}],
+    )
+    problem = parse(data)
+    v = problem.visits[0]
+    chunk = ChunkInput([v], {"V": candidate_shifts(problem, v)}, {}, {}, {})
+    return problem, TravelTimes(problem), chunk
+
+
+RELATIONS = (
+    {"contact_staff": ["s2"]},
+    {"preferred_staff": ["s2"]},
+    {"history": {"s2": 5}},
+    {"previous": True},
+)
+
+
+@pytest.mark.parametrize("relation", RELATIONS, ids=lambda r: next(iter(r)))
+def test_dispatch_and_repair_choose_by_the_objectives_place_terms(relation):
+    problem, tt, chunk = _two_alike(**relation)
+    assert [a.staff for a in greedy.dispatch(problem, tt, chunk)] == [("s2",)]
+    assert [a.staff for a in insert_missing(problem, tt, chunk, [])] == [("s2",)]
