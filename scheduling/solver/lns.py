@@ -65,6 +65,7 @@ COVER_SHARE = 0.07  # of the time limit per window (4 s at 60 s)
 COVER_MARGIN = 120  # minutes around the visit's window whose visits may move
 POLISH = 20  # visits moved within their client's staff for less travel, after such a round
 MERGES = 10  # merge moves after a round of swaps without gain
+CONTACTS = 5  # contact moves after a round of swaps and merges without gain
 RESCUE_AT = 0.7  # share of the time limit after which days still short take the greedy's routes
 QUICK = True  # face moves try only two greedy variants per day (5x more moves)
 
@@ -93,6 +94,8 @@ def improve(search: Search) -> None:
             ok = any(swap_move(search, rng) for _ in range(SWAPS))
             if not ok and MERGES:
                 ok = any(merge_move(search, rng) for _ in range(MERGES))
+            if not ok and CONTACTS:
+                ok = any(contact_move(search, rng) for _ in range(CONTACTS))
             if not ok and POLISH:  # all of them: each moves one visit
                 ok = any([polish_move(search, rng) for _ in range(POLISH)])
             dry = not ok and search.kicks == KICKS  # the swaps just ran dry
@@ -302,8 +305,38 @@ def _merge(search: Search, rng: random.Random) -> bool:
     newcomers = sorted(sid for sid, n in able.items() if sid not in uses[cid] and n == len(moved))
     if not newcomers:
         return False
+    return _reassign(search, cid, (set(uses[cid]) - pair) | {rng.choice(newcomers)}, moved)
+
+
+def contact_move(search: Search, rng: random.Random) -> bool:
+    """Give a client's contact person the client's visits they could hold and do not:
+    those visits go back into the routes of the client's staff and the contact (chains
+    make room; insertion prefers the contact by ``objective.place_cost``); kept only if
+    the plan improves. Swaps and merges never bring a contact in who is not yet a face."""
+    return _timed(search, "contact", _contact, rng)
+
+
+def _contact(search: Search, rng: random.Random) -> bool:
+    problem = search.problem
+    held: dict[tuple[str, str], list[str]] = {}
+    for vid, a in search.incumbent.items():
+        client = problem.client_by_id[problem.visit_by_id[vid].client]
+        for k in client.contact_staff:
+            if k not in a.staff and any(r.staff.id == k for r in search.candidates[vid]):
+                held.setdefault((client.id, k), []).append(vid)
+    pairs = sorted(p for p in held if ("contact", *p) not in search.tried)
+    if not pairs:
+        return False
+    cid, k = rng.choices(pairs, [len(held[p]) for p in pairs])[0]
+    search.tried.add(("contact", cid, k))
+    return _reassign(search, cid, search.met(cid) | {k}, held[cid, k])
+
+
+def _reassign(search: Search, client_id: str, keep: set[str], moved: list[str]) -> bool:
+    """``_reinsert``, kept only if every visit went in and the plan improves (failed
+    swaps and contact moves may then be tried again)."""
     before = dict(search.incumbent)
-    if not _reinsert(search, cid, (set(uses[cid]) - pair) | {rng.choice(newcomers)}, moved):
+    if not _reinsert(search, client_id, keep, moved):
         search.incumbent = before
         return False
     if search.accept(before):

@@ -310,3 +310,52 @@ def test_a_polish_move_puts_a_visit_where_it_costs_less_travel():
     assert s.counts()["travel_minute"] < travel and s.objective < before
     assert not lns.polish_move(s, Pick())  # already where it costs least
     assert_valid(p, Plan("test", "FEASIBLE", list(s.incumbent.values()), []))
+
+
+def _contact_search(k_until: str) -> tuple[Search, int]:
+    """A holds all three of c1's visits (08:00, 09:00, 11:00); K, c1's contact person,
+    works from 07:00 to ``k_until``."""
+    p = problem(
+        [staff("A"), staff("K", shifts=[("07:00", k_until)])],
+        [client("c1", contact_staff=["K"])],
+        [
+            visit("v1", "c1", "08:00", "08:00"),
+            visit("v2", "c1", "09:00", "09:00"),
+            visit("v3", "c1", "11:00", "11:00"),
+        ],
+    )
+    s = _search_for(p, limit=5)
+    return s, _place(s, {"v1": ("A", 60), "v2": ("A", 120), "v3": ("A", 240)})
+
+
+def test_a_contact_move_gives_the_contact_person_the_visits_they_can_hold():
+    # K is free all day. No swap or merge brings K in (c1 has one face); the contact move
+    # does: the same one face, and every visit with the contact person.
+    import random
+
+    from scheduling.solver import lns
+
+    s, before = _contact_search("15:00")
+    assert s.counts()["contact_missing"] == 3
+    assert lns.contact_move(s, random.Random(0))
+    assert {vid: a.staff for vid, a in s.incumbent.items()} == {
+        "v1": ("K",),
+        "v2": ("K",),
+        "v3": ("K",),
+    }
+    assert s.counts()["contact_missing"] == 0 and s.met("c1") == {"K"}
+    assert s.objective < before
+    assert_valid(s.problem, Plan("test", "FEASIBLE", list(s.incumbent.values()), []))
+
+
+def test_a_contact_move_that_costs_a_face_is_undone():
+    # K works only until 08:45: one of the three visits, 100 less for the contact, 1,000
+    # more for a second face. Refused; the plan is as it was.
+    import random
+
+    from scheduling.solver import lns
+
+    s, before = _contact_search("08:45")
+    plan = dict(s.incumbent)
+    assert not lns.contact_move(s, random.Random(0))
+    assert s.incumbent == plan and s.objective == before
