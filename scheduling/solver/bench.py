@@ -20,6 +20,8 @@ from . import metrics
 from .baseline import continuity_first, travel_first
 from .generate import generate_problem
 from .lowerbound import lower_bound_mean
+from .objective import place_counts
+from .plan import Plan
 from .problem import Problem, parse
 from .validate import check_plan
 
@@ -56,6 +58,7 @@ class Row:
     ratio_to_lb: float
     travel_minutes: int
     travel_ratio_to_baseline: float
+    contact_pct: float
     baseline_coverage_pct: float
     baseline_continuity: float
     greedy_coverage_pct: float
@@ -74,6 +77,17 @@ def instance(days: int, n_staff: int, seed: int = SEED) -> Problem:
 
 def _ratio(a: float, b: float) -> float:
     return round(a / b, 3) if b else 0.0
+
+
+def contact_pct(problem: Problem, plan: Plan) -> float:
+    """Share of the assigned visits that one of the client's contact persons takes part
+    in (DOMAIN.md section 6), in percent; the objective's ``contact_missing`` count."""
+    by_id = problem.visit_by_id
+    hits = sum(
+        1 - place_counts(problem, by_id[a.visit], set(a.staff))["contact_missing"]
+        for a in plan.assignments
+    )
+    return round(100 * hits / len(plan.assignments), 1) if plan.assignments else 0.0
 
 
 def measure(problem: Problem, table: str, time_limit_s: float, workers: int | None) -> Row:
@@ -101,6 +115,7 @@ def measure(problem: Problem, table: str, time_limit_s: float, workers: int | No
         ratio_to_lb=_ratio(continuity, lb),
         travel_minutes=travel,
         travel_ratio_to_baseline=_ratio(travel, metrics.travel_minutes(problem, base)),
+        contact_pct=contact_pct(problem, plan),
         baseline_coverage_pct=round(100 * metrics.coverage(problem, base), 1),
         baseline_continuity=round(metrics.continuity_mean(problem, base), 2),
         greedy_coverage_pct=round(100 * metrics.coverage(problem, greedy), 1),
@@ -120,6 +135,7 @@ COLUMNS = (
     ("ratio_to_lb", "ratio to LB"),
     ("travel_minutes", "travel min"),
     ("travel_ratio_to_baseline", "travel ÷ baseline"),
+    ("contact_pct", "visits with contact %"),
     ("baseline_coverage_pct", "baseline coverage %"),
     ("baseline_continuity", "baseline distinct staff/client"),
     ("greedy_coverage_pct", "continuity-first greedy coverage %"),

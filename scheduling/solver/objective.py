@@ -8,12 +8,13 @@ other chunk fixed, so the chunk optimum never makes the whole plan worse.
 from __future__ import annotations
 
 from collections import defaultdict
+from weakref import WeakKeyDictionary
 
 from ortools.sat.python import cp_model
 
 from .model import Model
 from .plan import Assignment, Plan
-from .problem import Problem, Visit
+from .problem import Client, Problem, Visit
 from .routes import route_travel, routes_of
 from .travel import TravelTimes
 
@@ -84,29 +85,49 @@ def plan_travel(problem: Problem, tt: TravelTimes, assignments: list[Assignment]
     )
 
 
+PLACE_KEYS = ("contact_missing", "preferred_missing", "history_missing", "changed_from_previous")
+
+
+def _place_terms(client: Client, v: Visit, staff: set[str] | frozenset[str]) -> tuple:
+    """The PLACE_KEYS counts, in that order (a tuple: ``score`` runs this for every visit of
+    every plan it scores)."""
+    return (
+        int(staff.isdisjoint(client.contact_staff)),
+        int(bool(client.preferred_staff) and staff.isdisjoint(client.preferred_staff)),
+        sum(1 for s in staff if not client.history.get(s)),
+        sum(1 for s in v.previous.staff if s not in staff) if v.previous is not None else 0,
+    )
+
+
 def place_counts(problem: Problem, v: Visit, staff: set[str] | frozenset[str]) -> dict[str, int]:
     """The per-place weight keys' counts of ``v`` served by ``staff`` (empty: not served):
     no contact staff among them (counted on every visit, served or not, as the format
     does), no preferred staff (clients with preferences), staff without history with the
     client, previous staff no longer on it."""
-    client = problem.client_by_id[v.client]
-    return {
-        "contact_missing": int(not any(s in client.contact_staff for s in staff)),
-        "preferred_missing": int(
-            bool(client.preferred_staff) and not any(s in client.preferred_staff for s in staff)
-        ),
-        "history_missing": sum(1 for s in staff if not client.history.get(s)),
-        "changed_from_previous": (
-            sum(1 for s in v.previous.staff if s not in staff) if v.previous is not None else 0
-        ),
-    }
+    terms = _place_terms(problem.client_by_id[v.client], v, staff)
+    return dict(zip(PLACE_KEYS, terms, strict=True))
+
+
+# Problem -> (visit id, staff) -> place_cost: the greedy and the repairs ask for the same
+# few places hundreds of thousands of times.
+_PLACE_COSTS: WeakKeyDictionary[Problem, dict[tuple[str, frozenset[str]], int]] = (
+    WeakKeyDictionary()
+)
 
 
 def place_cost(problem: Problem, v: Visit, staff: set[str] | frozenset[str]) -> int:
     """What giving ``v`` to ``staff`` costs besides faces and travel (``place_counts``
     weighted): the insertion heuristics choose by it, so they see the objective's terms."""
-    w = problem.weights
-    return sum(w.get(key, 0) * n for key, n in place_counts(problem, v, staff).items())
+    costs = _PLACE_COSTS.get(problem)
+    if costs is None:
+        costs = _PLACE_COSTS[problem] = {}
+    key = (v.id, frozenset(staff))
+    cost = costs.get(key)
+    if cost is None:
+        w = problem.weights
+        terms = _place_terms(problem.client_by_id[v.client], v, staff)
+        cost = costs[key] = sum(w.get(k, 0) * n for k, n in zip(PLACE_KEYS, terms, strict=True))
+    return cost
 
 
 def score(
@@ -117,13 +138,18 @@ def score(
     counts = defaultdict(int)
     done = {a.visit: a for a in assignments}
     met: dict[str, set[str]] = defaultdict(set)
+    totals, clients = [0] * len(PLACE_KEYS), problem.client_by_id
     for v in problem.visits:
         a = done.get(v.id)
         staff = set(a.staff) if a else set()
         met[v.client] |= staff
         counts["unassigned"] += 0 if a else v.staff_required
-        for key, n in place_counts(problem, v, staff).items():
-            counts[key] += n
+        contact, preferred, history, changed = _place_terms(clients[v.client], v, staff)
+        totals[0] += contact
+        totals[1] += preferred
+        totals[2] += history
+        totals[3] += changed
+    counts.update(zip(PLACE_KEYS, totals, strict=True))
     counts["distinct_staff"] = sum(len(s) for s in met.values())
     counts["travel_minute"] = plan_travel(problem, tt, assignments) if travel is None else travel
     return dict(counts)

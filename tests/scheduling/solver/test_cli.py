@@ -11,7 +11,7 @@ import pytest
 
 from scheduling.solver.baseline import travel_first
 from scheduling.solver.plan import to_json
-from scheduling.solver.problem import load
+from scheduling.solver.problem import load, parse
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -142,6 +142,7 @@ def test_bench_table_and_files(tmp_path):
         ratio_to_lb=1.5,
         travel_minutes=40,
         travel_ratio_to_baseline=0.9,
+        contact_pct=33.3,
         baseline_coverage_pct=66.7,
         baseline_continuity=2.0,
         greedy_coverage_pct=66.7,
@@ -157,3 +158,19 @@ def test_bench_table_and_files(tmp_path):
     bench.write([row], str(tmp_path))
     assert json.loads((tmp_path / "results.json").read_text())["rows"][0]["valid"] is True
     assert (tmp_path / "results.csv").read_text().startswith("table,instance,")
+
+
+def test_bench_contact_share_counts_assigned_visits_with_a_contact_person():
+    from scheduling.solver import bench
+
+    from .tiny import build, call, make_plan, person
+
+    p = parse(
+        build(
+            [person("s1", ("07:00", "15:00")), person("s2", ("07:00", "15:00"))],
+            [call(v, "c", f"0{h}:00", f"0{h}:30") for v, h in (("a", 8), ("b", 9), ("c", 7))],
+            [{"id": "c", "location": "c", "contact_staff": ["s2"]}],
+        )
+    )
+    plan = make_plan({"a": (("s1", "s2"), "08:00"), "b": (("s1",), "09:00")}, ("c",))
+    assert bench.contact_pct(p, plan) == 50.0  # a with s2, b without; c is not assigned
