@@ -37,10 +37,14 @@ def construct(
     candidates: dict,
     stopped: Callable[[], bool] = lambda: False,
     deterministic: bool = False,
+    area: int = 0,
 ) -> dict[str, Assignment]:
     """Visit id -> assignment for the visits that found a gap (the rest are left out; all
     of a client's once ``stopped()`` says time is up). ``deterministic``: each client's
-    cover gets COVER_S of CP-SAT's deterministic time, not wall time (repeatable runs)."""
+    cover gets COVER_S of CP-SAT's deterministic time, not wall time (repeatable runs).
+    ``area`` > 0: a cover's ties also go to staff whose clients so far live near this
+    client (``area`` per minute of mean travel), so each staff member's clients cluster
+    and routes keep room."""
     left = {s.id: s.max_minutes for s in problem.staff if s.max_minutes is not None}
     met: dict[str, set[str]] = defaultdict(set)
     states: dict[int, _Repair] = {}
@@ -58,11 +62,15 @@ def construct(
         for v in visits:
             by_client[v.client].append(v)
     order = sorted(by_client, key=lambda c: _order(by_client[c]) + (c,))
+    homes: dict[str, list[str]] = defaultdict(list)  # staff id -> homes of its clients so far
     for cid in order:
         if stopped():
             break
         visits = sorted(by_client[cid], key=lambda v: (start_domain(v)[0], v.id))
-        chosen = _cover(problem, states, day_of, visits, load, deterministic)
+        near = _nearness(problem, tt, cid, homes, area) if area else {}
+        chosen = _cover(problem, states, day_of, visits, load, deterministic, near)
+        for sid in chosen:
+            homes[sid].append(problem.client_by_id[cid].location)
         for v in visits:
             st = states[day_of[v.id]]
             fits = st.fits(v)
@@ -88,9 +96,19 @@ def _order(visits: list[Visit]) -> tuple:
     return (-sum(1 for v in visits if v.skills), -len(visits))
 
 
-def _cover(problem, states, day_of, visits, load, deterministic) -> set[str]:
+def _nearness(problem, tt, cid: str, homes: dict[str, list[str]], area: int) -> dict[str, int]:
+    """Staff id -> ``area`` x mean minutes from the client's home to the homes of the
+    clients that staff member was chosen for so far (none yet: 0)."""
+    home = problem.client_by_id[cid].location
+    return {
+        sid: area * sum(tt.minutes(home, loc) for loc in locs) // len(locs)
+        for sid, locs in homes.items()
+    }
+
+
+def _cover(problem, states, day_of, visits, load, deterministic, near=None) -> set[str]:
     """The fewest staff with a gap for each of the client's visits (ties: contact staff,
-    then the less loaded)."""
+    then the less loaded and the nearer, ``_nearness``)."""
     rows: dict[frozenset[str], int] = {}
     for v in visits:
         st = states[day_of[v.id]]
@@ -98,7 +116,7 @@ def _cover(problem, states, day_of, visits, load, deterministic) -> set[str]:
         if len(able) >= v.staff_required:
             rows[able] = max(rows.get(able, 0), v.staff_required)
     client = problem.client_by_id[visits[0].client]
-    cost = {s.id: load[s.id] // 60 for s in problem.staff}
+    cost = {s.id: load[s.id] // 60 + (near or {}).get(s.id, 0) for s in problem.staff}
     for sid in client.contact_staff:
         cost[sid] = cost.get(sid, 0) - 5
     return cheapest_cover(rows, cost, COVER_S, deterministic) or set()

@@ -28,6 +28,9 @@ REPAIR = False  # insert unplaced visits into gaps after each greedy dispatch
 # kept when it leaves at most this share of the visits out beyond the filled greedy start.
 CONSTRUCT_BEFORE, CONSTRUCT_EXTRA = 0.3, 0.01
 CONSTRUCT_UNTIL = 0.5  # a construction still running then stops (its rest is left out)
+# Area weights of the constructions built (construct.construct's ``area``): with 0 each
+# client's ties go to the less loaded staff, with 6 to staff whose other clients live near.
+CONSTRUCT_AREAS = (0, 6)
 SMALL = 40  # visits; below this every chunk uses all eligible staff, no pools
 
 
@@ -271,34 +274,32 @@ class Search:
             self.report(0.3 + 0.3 * (i + 1) / len(days))
 
     def construct_pass(self) -> None:
-        """The client-first construction (``construct.py``), its unplaced visits repaired
-        through ejection chains. Kept when it leaves at most CONSTRUCT_EXTRA of the visits
-        out beyond the incumbent (the greedy start, already filled) and its placed visits
-        cost less (every term but the places out): the LNS fills the rest, and the greedy start
-        stays as ``rescue`` for days still short late in the search (``rescue_days``)."""
+        """The client-first construction (``construct.py``), once per CONSTRUCT_AREAS
+        weight, its unplaced visits repaired through ejection chains; of those starts the
+        one whose placed visits cost least, each visit out counted as one face more. Kept
+        when it leaves at most CONSTRUCT_EXTRA of the visits out beyond the incumbent (the
+        greedy start, already filled) and its placed visits cost less (every term but the
+        places out): the LNS fills the rest, and the greedy start stays as ``rescue`` for
+        days still short late in the search (``rescue_days``)."""
         if self.small or self.stopped() or self.used() > CONSTRUCT_BEFORE * self.limit:
             return
         began = time.perf_counter()
         before, out_before, cost_before = dict(self.incumbent), self.out(), self.placed_cost()
-        self.incumbent = construct(
-            self.problem,
-            self.tt,
-            self.by_day,
-            self.candidates,
-            self._construct_stopped,
-            self.deterministic,
-        )
-        for day in sorted(self.by_day):
-            if self._construct_stopped():
+        face = self.problem.weights.get("distinct_staff", 0)
+        best = None
+        for area in CONSTRUCT_AREAS:
+            start = self._construction(area)
+            # Cut short (most clients never chose staff), or the repair of hundreds of
+            # visits out (80 staff) ran past the clock: dropped, not kept half-built.
+            if start is None:
                 break
-            wide = self.missing(day)
-            if wide:
-                self.repair_day(day, wide, CHAIN_TRIES, FILL_DEPTHS)
-        # Cut short (most clients never chose staff), or the repair of hundreds of visits
-        # out (80 staff) ran past the clock: dropped, not kept half-built.
-        keep = not self._construct_stopped()
-        if keep:
             out, cost = self.out(), self.placed_cost()
+            log.info("construct (area %d): %d out, placed cost %s", area, out, cost)
+            if best is None or cost + face * out < best[0]:
+                best = (cost + face * out, out, cost, dict(self.incumbent))
+        keep = best is not None
+        if best is not None:
+            _, out, cost, self.incumbent = best
             keep = out <= out_before + CONSTRUCT_EXTRA * len(self.candidates)
             keep = keep and cost < cost_before
             log.info(
@@ -315,6 +316,26 @@ class Search:
         else:
             self.incumbent = before
         self.charge("construct", 0.0 if self.deterministic else time.perf_counter() - began)
+
+    def _construction(self, area: int) -> dict[str, Assignment] | None:
+        """One construction with that ``area`` weight and its repair, as the incumbent;
+        None (incumbent undefined) when the construction's clock ran out."""
+        self.incumbent = construct(
+            self.problem,
+            self.tt,
+            self.by_day,
+            self.candidates,
+            self._construct_stopped,
+            self.deterministic,
+            area,
+        )
+        for day in sorted(self.by_day):
+            if self._construct_stopped():
+                break
+            wide = self.missing(day)
+            if wide:
+                self.repair_day(day, wide, CHAIN_TRIES, FILL_DEPTHS)
+        return None if self._construct_stopped() else self.incumbent
 
     def repair_day(
         self,

@@ -235,3 +235,24 @@ def test_dispatch_and_repair_choose_by_the_objectives_place_terms(relation):
     problem, tt, chunk = _two_alike(**relation)
     assert [a.staff for a in greedy.dispatch(problem, tt, chunk)] == [("s2",)]
     assert [a.staff for a in insert_missing(problem, tt, chunk, [])] == [("s2",)]
+
+
+@pytest.mark.parametrize(("area", "with_"), [(0, "east"), (6, "west")])
+def test_construction_area_weight_sends_a_client_to_staff_working_near(area, with_):
+    # "west" (4 visits) chooses first, then "east" (3), 7 km further out, takes the other
+    # staff member, then "near" (1 visit), next door to "west". By load alone (area 0)
+    # it goes to the less loaded staff member, east's; by area to west's.
+    p = problem(
+        [staff("A"), staff("B")],
+        [client("west"), client("east"), client("near")],
+        [visit(f"w{h}", "west", f"{h:02d}:00", f"{h:02d}:00") for h in (8, 9, 10, 11)]
+        + [visit(f"e{h}", "east", f"{h:02d}:00", f"{h:02d}:00") for h in (8, 9, 10)]
+        + [visit("n", "near", "13:00", "13:00")],
+        offsets={"west": 1.0, "near": 1.1, "east": 8.0},
+    )
+    tt = TravelTimes(p)
+    cands = {v.id: candidate_shifts(p, v) for v in p.visits}
+    out = construct(p, tt, {0: list(p.visits)}, cands, area=area)
+    assert len(out) == len(p.visits)
+    assert out["w8"].staff != out["e8"].staff
+    assert out["n"].staff == out[f"{with_[0]}8"].staff

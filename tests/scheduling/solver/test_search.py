@@ -359,3 +359,30 @@ def test_a_contact_move_that_costs_a_face_is_undone():
     plan = dict(s.incumbent)
     assert not lns.contact_move(s, random.Random(0))
     assert s.incumbent == plan and s.objective == before
+
+
+def test_of_the_construction_starts_the_cheapest_is_kept(monkeypatch):
+    # The greedy start has two faces; the area-0 construction one face but v2 out, the
+    # area-6 one both visits with one face: a visit out counts as a face more, so area 6.
+    from scheduling.solver import search as search_module
+
+    s = _search()
+    good = dict(s.incumbent)
+    _worse(s)
+    s.objective = weighted(s.problem, s.counts())
+    s.small = False
+    greedy = dict(s.incumbent)
+    starts = {0: {"v1": good["v1"]}, 6: dict(good)}
+    built = []
+
+    def construct(*a):
+        built.append(a[-1])
+        return dict(starts[a[-1]])
+
+    monkeypatch.setattr(search_module, "construct", construct)
+    monkeypatch.setattr(search_module, "insert_missing", lambda p, tt, chunk, done, *a: done)
+    monkeypatch.setattr(search_module, "CONSTRUCT_AREAS", (0, 6))
+    monkeypatch.setattr(search_module, "CONSTRUCT_EXTRA", 1.0)  # v2 out is allowed
+    s.construct_pass()
+    assert built == [0, 6]
+    assert s.incumbent == good and s.rescue == greedy
