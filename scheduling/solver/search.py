@@ -10,7 +10,7 @@ from itertools import product
 
 from .chunks import ShiftRef, hold, start_domain
 from .construct import construct
-from .greedy import CHAIN_TRIES, FILL_DEPTHS, dispatch, insert_missing
+from .greedy import CHAIN_DEPTH, CHAIN_TRIES, dispatch, insert_missing
 from .model import ChunkInput, fixed_context
 from .objective import score, weighted
 from .plan import Assignment
@@ -31,6 +31,7 @@ CONSTRUCT_UNTIL = 0.5  # a construction still running then stops (its rest is le
 # Area weights of the constructions built (construct.construct's ``area``): with 0 each
 # client's ties go to the less loaded staff, with 6 to staff whose other clients live near.
 CONSTRUCT_AREAS = (0, 6)
+CONSTRUCT_DEPTHS = (CHAIN_DEPTH,)  # a construction's repair: the LNS fills go deeper
 SMALL = 40  # visits; below this every chunk uses all eligible staff, no pools
 
 
@@ -334,7 +335,7 @@ class Search:
                 break
             wide = self.missing(day)
             if wide:
-                self.repair_day(day, wide, CHAIN_TRIES, FILL_DEPTHS)
+                self.repair_day(day, wide, CHAIN_TRIES, CONSTRUCT_DEPTHS)
         return None if self._construct_stopped() else self.incumbent
 
     def repair_day(
