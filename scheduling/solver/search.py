@@ -10,7 +10,7 @@ from itertools import product
 
 from .chunks import ShiftRef, hold, start_domain
 from .construct import construct
-from .greedy import CHAIN_DEPTH, CHAIN_TRIES, dispatch, insert_missing
+from .greedy import CHAIN_DEPTH, CHAIN_TRIES, FILL_DEPTHS, dispatch, insert_missing
 from .model import ChunkInput, fixed_context
 from .objective import score, weighted
 from .plan import Assignment
@@ -31,7 +31,9 @@ CONSTRUCT_UNTIL = 0.5  # a construction still running then stops (its rest is le
 # Area weights of the constructions built (construct.construct's ``area``): with 0 each
 # client's ties go to the less loaded staff, with 6 to staff whose other clients live near.
 CONSTRUCT_AREAS = (0, 6)
-CONSTRUCT_DEPTHS = (CHAIN_DEPTH,)  # a construction's repair: the LNS fills go deeper
+# Chain depths of each construction's repair, then of the chosen one's visits still out.
+CONSTRUCT_DEPTHS = (CHAIN_DEPTH,)
+DEEPER_DEPTHS = tuple(d for d in FILL_DEPTHS if d > CHAIN_DEPTH)
 SMALL = 40  # visits; below this every chunk uses all eligible staff, no pools
 
 
@@ -277,7 +279,8 @@ class Search:
     def construct_pass(self) -> None:
         """The client-first construction (``construct.py``), once per CONSTRUCT_AREAS
         weight, its unplaced visits repaired through ejection chains; of those starts the
-        one whose placed visits cost least, each visit out counted as one face more. Kept
+        one whose placed visits cost least, each visit out counted as one face more, has its
+        visits still out repaired with deeper chains (DEEPER_DEPTHS). Kept
         when it leaves at most CONSTRUCT_EXTRA of the visits out beyond the incumbent (the
         greedy start, already filled) and its placed visits cost less (every term but the
         places out): the LNS fills the rest, and the greedy start stays as ``rescue`` for
@@ -297,10 +300,12 @@ class Search:
             out, cost = self.out(), self.placed_cost()
             log.info("construct (area %d): %d out, placed cost %s", area, out, cost)
             if best is None or cost + face * out < best[0]:
-                best = (cost + face * out, out, cost, dict(self.incumbent))
+                best = (cost + face * out, dict(self.incumbent))
         keep = best is not None
         if best is not None:
-            _, out, cost, self.incumbent = best
+            self.incumbent = best[1]
+            self._repair_out(DEEPER_DEPTHS)  # the chosen start's visits out, deeper chains
+            out, cost = self.out(), self.placed_cost()
             keep = out <= out_before + CONSTRUCT_EXTRA * len(self.candidates)
             keep = keep and cost < cost_before
             log.info(
@@ -330,13 +335,18 @@ class Search:
             self.deterministic,
             area,
         )
+        self._repair_out(CONSTRUCT_DEPTHS)
+        return None if self._construct_stopped() else self.incumbent
+
+    def _repair_out(self, depths: tuple[int, ...]) -> None:
+        """Chains of those depths for the incumbent's visits out, day by day, until the
+        construction's clock runs out."""
         for day in sorted(self.by_day):
             if self._construct_stopped():
                 break
             wide = self.missing(day)
             if wide:
-                self.repair_day(day, wide, CHAIN_TRIES, CONSTRUCT_DEPTHS)
-        return None if self._construct_stopped() else self.incumbent
+                self.repair_day(day, wide, CHAIN_TRIES, depths)
 
     def repair_day(
         self,
