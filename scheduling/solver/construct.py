@@ -106,7 +106,7 @@ def _nearness(problem, tt, cid: str, homes: dict[str, list[str]], area: int) -> 
     }
 
 
-def _cover(problem, states, day_of, visits, load, deterministic, near=None) -> set[str]:
+def _cover(problem, states, day_of, visits, load, deterministic, near) -> set[str]:
     """The fewest staff with a gap for each of the client's visits (ties: contact staff,
     then the less loaded and the nearer, ``_nearness``)."""
     rows: dict[frozenset[str], int] = {}
@@ -116,7 +116,7 @@ def _cover(problem, states, day_of, visits, load, deterministic, near=None) -> s
         if len(able) >= v.staff_required:
             rows[able] = max(rows.get(able, 0), v.staff_required)
     client = problem.client_by_id[visits[0].client]
-    cost = {s.id: load[s.id] // 60 + (near or {}).get(s.id, 0) for s in problem.staff}
+    cost = {s.id: load[s.id] // 60 + near.get(s.id, 0) for s in problem.staff}
     for sid in client.contact_staff:
         cost[sid] = cost.get(sid, 0) - 5
     return cheapest_cover(rows, cost, COVER_S, deterministic) or set()

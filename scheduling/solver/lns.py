@@ -318,18 +318,18 @@ def contact_move(search: Search, rng: random.Random) -> bool:
 
 def _contact(search: Search, rng: random.Random) -> bool:
     problem = search.problem
-    held: dict[tuple[str, str], list[str]] = {}
+    could: dict[tuple[str, str], list[str]] = {}  # (client, contact) -> visits they could take
     for vid, a in search.incumbent.items():
         client = problem.client_by_id[problem.visit_by_id[vid].client]
         for k in client.contact_staff:
             if k not in a.staff and any(r.staff.id == k for r in search.candidates[vid]):
-                held.setdefault((client.id, k), []).append(vid)
-    pairs = sorted(p for p in held if ("contact", *p) not in search.tried)
+                could.setdefault((client.id, k), []).append(vid)
+    pairs = sorted(p for p in could if ("contact", *p) not in search.tried)
     if not pairs:
         return False
-    cid, k = rng.choices(pairs, [len(held[p]) for p in pairs])[0]
+    cid, k = rng.choices(pairs, [len(could[p]) for p in pairs])[0]
     search.tried.add(("contact", cid, k))
-    return _reassign(search, cid, search.met(cid) | {k}, held[cid, k])
+    return _reassign(search, cid, search.met(cid) | {k}, could[cid, k])
 
 
 def _reassign(search: Search, client_id: str, keep: set[str], moved: list[str]) -> bool:

@@ -64,7 +64,8 @@ class Search:
         self.incumbent: dict[str, Assignment] = {}
         self.pools: dict[str, set[str]] = {}
         self.variant: dict[int, tuple[int | None, bool]] = {}  # day -> best greedy variant
-        self.tried: set[tuple[str, str]] = set()  # (client, staff) swaps failed since a gain
+        # Moves failed since a gain: (client, staff) swaps, ("contact", client, staff).
+        self.tried: set[tuple[str, ...]] = set()
         self.covered: set[str] = set()  # visits out whose window was re-routed (lns.cover_move)
         self.filled: int | None = None  # objective at the last lns.fill_move
         self.rescue: dict[str, Assignment] | None = None  # see construct_pass
@@ -292,10 +293,9 @@ class Search:
         face = self.problem.weights.get("distinct_staff", 0)
         best = None
         for area in CONSTRUCT_AREAS:
-            start = self._construction(area)
             # Cut short (most clients never chose staff), or the repair of hundreds of
             # visits out (80 staff) ran past the clock: dropped, not kept half-built.
-            if start is None:
+            if not self._construction(area):
                 break
             out, cost = self.out(), self.placed_cost()
             log.info("construct (area %d): %d out, placed cost %s", area, out, cost)
@@ -323,9 +323,9 @@ class Search:
             self.incumbent = before
         self.charge("construct", 0.0 if self.deterministic else time.perf_counter() - began)
 
-    def _construction(self, area: int) -> dict[str, Assignment] | None:
+    def _construction(self, area: int) -> bool:
         """One construction with that ``area`` weight and its repair, as the incumbent;
-        None (incumbent undefined) when the construction's clock ran out."""
+        False (incumbent half-built) when the construction's clock ran out."""
         self.incumbent = construct(
             self.problem,
             self.tt,
@@ -336,7 +336,7 @@ class Search:
             area,
         )
         self._repair_out(CONSTRUCT_DEPTHS)
-        return None if self._construct_stopped() else self.incumbent
+        return not self._construct_stopped()
 
     def _repair_out(self, depths: tuple[int, ...]) -> None:
         """Chains of those depths for the incumbent's visits out, day by day, until the
