@@ -44,7 +44,7 @@ import time
 from collections import Counter
 
 from .chunks import start_domain
-from .greedy import CHAIN_TRIES, FILL_DEPTHS
+from .greedy import FILL_DEPTHS
 from .search import Search
 
 ROUND_SHARE = 0.04  # of the time limit per day re-route (at least MIN_ROUND seconds)
@@ -59,6 +59,9 @@ SWAP_TICK = 0.01  # deterministic seconds charged per swap in repeatable runs
 FILL = True  # ejection chains for the visits still out (fill_move)
 FILL_EVERY = 50  # swap rounds between fills while visits are out (the swaps move room)
 SWAP_TRIES = 300  # placements a chain may try per visit a swap re-inserts (0: one ejection)
+# Placements a fill's chain may try per visit out, at each depth (greedy.CHAIN_TRIES, the
+# construction's, is a tenth): with 80 staff, 2 insulin visits at dinner stayed out at 3,000.
+FILL_TRIES = 30000
 FILL_TICK = 0.05  # deterministic seconds charged per day filled in repeatable runs
 COVER = True  # once the swaps ran dry, CP-SAT windows around the visits still out
 COVER_SHARE = 0.07  # of the time limit per window (4 s at 60 s)
@@ -152,7 +155,7 @@ def fill_move(search: Search) -> bool:
         if not search.missing(day) or search.stopped():
             continue
         filled += 1
-        search.repair_day(day, {v.id for v in search.by_day[day]}, CHAIN_TRIES, FILL_DEPTHS)
+        search.repair_day(day, {v.id for v in search.by_day[day]}, FILL_TRIES, FILL_DEPTHS)
     spent = time.perf_counter() - began
     search.charge("fill", FILL_TICK * filled if search.deterministic else spent)
     ok = search.accept(before)
