@@ -11,7 +11,7 @@ break still fits.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from itertools import combinations
+from itertools import combinations, product
 
 from .chunks import ShiftRef, start_domain
 from .model import ChunkInput
@@ -189,7 +189,7 @@ def insert_missing(
     then fits elsewhere;
     with ``chain_tries`` > 0, a chain of such moves (``_Repair.chain``, at most that many
     placements tried per visit), as deep as each of ``depths`` (default CHAIN_DEPTH) in turn
-    until one places it.
+    until one places it. A double visit out gets such chains too, room made on two routes.
     """
     placed = {a.visit for a in done}
     missing = [v for v in chunk.visits if v.id not in placed]
@@ -212,6 +212,8 @@ def insert_missing(
         elif EJECT and v.staff_required == 1 and not v.pinned:
             if not st.eject(v) and chain_tries:
                 any(st.chain(v, chain_tries, d) for d in depths or (CHAIN_DEPTH,))
+        elif chain_tries and not v.pinned:  # a double visit: room made on two routes
+            any(st.chain(v, chain_tries, d) for d in depths or (CHAIN_DEPTH,))
     return list(st.out.values())
 
 
@@ -430,7 +432,41 @@ class _Repair:
         ``tries``: placements tried before it gives up."""
         self._tries = tries
         keys = {r.key for r in self._open(v, None, None)}
+        if v.staff_required > 1:
+            return self._chain_double(v, keys, depth)
         return self._chain(v, keys, depth, frozenset({v.id}), CHAIN_WIDTH)
+
+    def _chain_double(self, v: Visit, keys: set[str], depth: int) -> bool:
+        """A double visit: two of its shifts (two staff) each give up at most one stop near
+        its window, v goes in at a common start, and each stop moved goes on through a
+        chain (``depth`` - 1 visits each)."""
+        self._tries -= 1
+        if self._place(v, only=keys) is not None:
+            return True
+        if depth <= 1:
+            return False
+        saved, busy = self._snapshot(), frozenset({v.id})
+        for k1, k2 in combinations(sorted(keys), 2):
+            if self.refs[k1].staff.id == self.refs[k2].staff.id:
+                continue
+            near = [[None, *self._movable_near(k, v, busy)] for k in (k1, k2)]
+            for u1, u2 in product(*near):
+                group = {u.id: (u, key) for u, key in ((u1, k1), (u2, k2)) if u is not None}
+                if not group:
+                    continue  # both routes as they are: tried above
+                if self._tries <= 0:
+                    return False
+                self._tries -= 1
+                for u, _ in group.values():
+                    self.remove(u)
+                moved = busy | set(group)
+                if self._place(v, only={k1, k2}) is not None and all(
+                    self._chain(u, self._other_keys(u, key), depth - 1, moved, 1)
+                    for u, key in group.values()
+                ):
+                    return True
+                self._restore(saved)
+        return False
 
     def _chain(self, v: Visit, keys: set[str], depth: int, busy: frozenset, width: int) -> bool:
         self._tries -= 1

@@ -175,6 +175,28 @@ def test_a_chain_moves_a_double_visit_to_free_a_skill_holder(monkeypatch):
         assert route_ok(tt, ref, stops)
 
 
+def test_a_double_visit_out_gets_room_on_two_routes_through_a_chain():
+    # The lift visit D needs two lift holders at 08:00: A and B. A holds U then, which C
+    # (no lift) could take. No gap holds D; a chain moves U to C and D goes to A and B.
+    p = problem(
+        [staff("A", skills=["lift"]), staff("B", skills=["lift"]), staff("C")],
+        [client("cU"), client("cD")],
+        [
+            visit("U", "cU", "08:00", "08:00"),
+            visit("D", "cD", "08:00", "08:00", staff_required=2, skills=["lift"]),
+        ],
+    )
+    cands = {v.id: candidate_shifts(p, v) for v in p.visits}
+    chunk = ChunkInput(list(p.visits), cands, {}, {}, {})
+    done = [Assignment("U", ("A",), minute("08:00"))]
+    tt = TravelTimes(p)
+    assert {a.visit for a in insert_missing(p, tt, chunk, done)} == {"U"}  # no chains
+    out = insert_missing(p, tt, chunk, done, CHAIN_TRIES)
+    assert {a.visit: set(a.staff) for a in out} == {"U": {"C"}, "D": {"A", "B"}}
+    for ref, stops in routes_of(p, out).items():
+        assert route_ok(tt, ref, stops)
+
+
 def test_a_visit_out_tries_deeper_chains_in_turn():
     # Five staff, all at 08:00: V only to A; each other client accepts two staff in a row
     # (U: A, B; W: B, C; X: C, D; Y: D, E). Only the chain V -> A, U -> B, W -> C, X -> D,
