@@ -30,10 +30,12 @@ def fixed_context(
     the client, and capped staff id -> visit minutes ``max_minutes`` still allows."""
     met: dict[str, set[str]] = defaultdict(set)
     used: dict[str, int] = defaultdict(int)
-    for a in fixed:
-        v = problem.visit_by_id[a.visit]
-        met[v.client].update(a.staff)
+    by_id = problem.visit_by_id
+    for a in fixed:  # every chunk of every move builds this: plain loops, no lookups twice
+        v = by_id[a.visit]
+        held = met[v.client]
         for sid in a.staff:
+            held.add(sid)
             used[sid] += v.duration
     left = {s.id: s.max_minutes - used[s.id] for s in problem.staff if s.max_minutes is not None}
     return {c: frozenset(ids) for c, ids in met.items()}, left

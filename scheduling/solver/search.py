@@ -227,11 +227,14 @@ class Search:
         self, v: Visit, elsewhere: Set[str], wide: bool, exclude: set[tuple[str, str]]
     ) -> list[ShiftRef]:
         """Pool staff, staff the client already meets, current and pinned staff; else all."""
-        refs = [
-            r
-            for r in self.candidates[v.id]
-            if (v.client, r.staff.id) not in exclude or any(p.staff == r.staff.id for p in v.pinned)
-        ]
+        refs = self.candidates[v.id]
+        if exclude:
+            refs = [
+                r
+                for r in refs
+                if (v.client, r.staff.id) not in exclude
+                or any(p.staff == r.staff.id for p in v.pinned)
+            ]
         if wide:
             return refs
         keep = self.pools.get(v.client, set()) | elsewhere | {p.staff for p in v.pinned}
@@ -477,8 +480,11 @@ class Search:
     def uses(self) -> dict[str, Counter]:
         """Client id -> how many of its placed visits each of its staff holds."""
         out: dict[str, Counter] = defaultdict(Counter)
+        by_id = self.problem.visit_by_id
         for a in self.incumbent.values():
-            out[self.problem.visit_by_id[a.visit].client].update(a.staff)
+            held = out[by_id[a.visit].client]
+            for sid in a.staff:  # not Counter.update: this runs on every move
+                held[sid] += 1
         return out
 
     def clients_met(self) -> dict[str, set[str]]:
