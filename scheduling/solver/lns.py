@@ -6,10 +6,11 @@ Moves (``CYCLE`` says which run, in turn):
   (``greedy.insert_missing``: where no gap holds a visit, other clients' stops make room
   through an ejection chain of at most SWAP_TRIES placements); kept only if the plan
   improves. Milliseconds each, so thousands per solve; pairs that failed are not
-  retried until something improves. Once every pair has failed (the swaps converge in
-  ~20 s on 1,500 visits) first *cover* moves, then a few *kicks*: swaps kept though
-  they cost up to KICK_FACES faces, then swaps again; the best plan seen is returned
-  (``Search.keep_best``).
+  retried until something improves. Once every pair has failed first *cover* moves,
+  then a few *kicks*: swaps kept though they cost up to KICK_FACES faces, then swaps
+  again; the best plan seen is returned (``Search.keep_best``). The kicks also come when
+  the best plan has stalled (``_stall``: less than STALL_GAIN gained over a tenth of the
+  time limit), since on 1,500 visits every pair never fails at once.
 - *fill* (first, every FILL_EVERY swap rounds, and when the swaps ran dry): every visit
   still out goes in through a chain of ejections (``greedy._Repair.chain``: one or two
   stops near its window leave one of its shifts for others, each of which may push one
@@ -53,8 +54,12 @@ MIN_ROUND = 0.3
 CYCLE = ("swap",)
 STATS: Counter = Counter()
 SWAPS = 20  # swap moves per LNS round (each a few milliseconds)
-KICKS = 3  # swaps accepted up to KICK_FACES worse once the swaps ran dry (keep the best)
+KICKS = 10  # swaps accepted up to KICK_FACES worse once the swaps ran dry (keep the best)
 KICK_FACES = 3
+# The kicks also come when the best plan gained less than STALL_GAIN over the last STALL
+# of the time limit: on 1,500 visits the swaps never run dry (each small travel gain frees
+# every pair again) while the faces stopped moving after ~60 % of the time.
+STALL, STALL_GAIN = 0.1, 1000
 SWAP_TICK = 0.01  # deterministic seconds charged per swap in repeatable runs
 FILL = True  # ejection chains for the visits still out (fill_move)
 FILL_EVERY = 50  # swap rounds between fills while visits are out (the swaps move room)
@@ -85,7 +90,9 @@ def improve(search: Search) -> None:
         STATS["fill", fill_move(search)] += 1
     if KICKS:
         search.keep_best()
+    mark = (search.used(), search.objective)
     while not search.stopped():
+        mark = _stall(search, mark)
         if search.rescue is not None and search.used() >= RESCUE_AT * search.limit:
             search.rescue_days()
         move = "day" if search.small else CYCLE[round_no % len(CYCLE)]
@@ -119,6 +126,18 @@ def improve(search: Search) -> None:
         if search.proven:
             break
     search.restore_best()
+
+
+def _stall(search: Search, mark: tuple[float, int]) -> tuple[float, int]:
+    """Every STALL of the time limit: arm the kicks when the best plan gained less than
+    STALL_GAIN since ``mark`` (budget used, best objective then); the next mark."""
+    if search.used() - mark[0] < STALL * search.limit:
+        return mark
+    best = search.best[0] if search.best is not None else search.objective
+    if search.best is not None and not search.kicks and mark[1] - best < STALL_GAIN:
+        search.kicks = KICKS
+        STATS["stall"] += 1
+    return search.used(), best
 
 
 def _report(search: Search, start_used: float) -> None:

@@ -7,7 +7,14 @@ import time
 
 from scheduling.solver.chunks import candidate_shifts, chunk_day
 from scheduling.solver.generate import generate_problem
-from scheduling.solver.lns import COVER_MARGIN, cover_move, fill_move
+from scheduling.solver.lns import (
+    COVER_MARGIN,
+    KICKS,
+    STALL_GAIN,
+    _stall,
+    cover_move,
+    fill_move,
+)
 from scheduling.solver.objective import weighted
 from scheduling.solver.plan import Assignment, Plan
 from scheduling.solver.problem import Problem, parse
@@ -80,6 +87,20 @@ def test_slack_keeps_a_worse_plan_and_the_best_comes_back():
     assert s.objective > value and s.incumbent["v2"].staff == ("s2",)
     s.restore_best()
     assert s.incumbent == good and s.objective == value and s.best is None
+
+
+def test_a_stalled_search_arms_the_kicks_and_a_gaining_one_does_not():
+    s = _search()  # limit 5: a stall is judged every 0.5 of the budget
+    s.keep_best()
+    mark = (s.used(), s.objective)
+    assert _stall(s, mark) == mark and not s.kicks  # too early to judge
+    s.spent = 0.5
+    s.best = (s.objective - STALL_GAIN, s.best[1])  # a face gained: going on
+    assert _stall(s, mark) == (0.5, s.objective - STALL_GAIN) and not s.kicks
+    mark = (0.5, s.best[0])
+    s.spent = 1.0
+    s.best = (s.best[0] - STALL_GAIN + 1, s.best[1])  # less than a face: stalled
+    assert _stall(s, mark) == (1.0, s.best[0]) and s.kicks == KICKS
 
 
 def _generated_search() -> Search:
