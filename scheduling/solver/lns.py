@@ -169,12 +169,8 @@ def fill_move(search: Search) -> bool:
     such a day may go to any eligible shift); True when the plan improved."""
     if search.filled == search.objective or not search.out():
         return False  # nothing out, or nothing changed since the last fill (same chains)
-    began, before, filled = time.perf_counter(), dict(search.incumbent), 0
-    for day in sorted(search.by_day):
-        if not search.missing(day) or search.stopped():
-            continue
-        filled += 1
-        search.repair_day(day, {v.id for v in search.by_day[day]}, FILL_TRIES, FILL_DEPTHS)
+    began, before = time.perf_counter(), dict(search.incumbent)
+    filled = search.repair_out(FILL_TRIES, FILL_DEPTHS, search.stopped, whole_day=True)
     spent = time.perf_counter() - began
     search.charge("fill", FILL_TICK * filled if search.deterministic else spent)
     ok = search.accept(before)

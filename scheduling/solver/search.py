@@ -307,7 +307,8 @@ class Search:
         keep = best is not None
         if best is not None:
             self.incumbent = best[1]
-            self._repair_out(DEEPER_DEPTHS)  # the chosen start's visits out, deeper chains
+            # the chosen start's visits out, deeper chains
+            self.repair_out(CHAIN_TRIES, DEEPER_DEPTHS, self._construct_stopped)
             out, cost = self.out(), self.placed_cost()
             keep = out <= out_before + CONSTRUCT_EXTRA * len(self.candidates)
             keep = keep and cost < cost_before
@@ -338,18 +339,31 @@ class Search:
             self.deterministic,
             area,
         )
-        self._repair_out(CONSTRUCT_DEPTHS)
+        self.repair_out(CHAIN_TRIES, CONSTRUCT_DEPTHS, self._construct_stopped)
         return not self._construct_stopped()
 
-    def _repair_out(self, depths: tuple[int, ...]) -> None:
-        """Chains of those depths for the incumbent's visits out, day by day, until the
-        construction's clock runs out."""
+    def repair_out(
+        self,
+        tries: int,
+        depths: tuple[int, ...],
+        stopped: Callable[[], bool],
+        whole_day: bool = False,
+    ) -> int:
+        """Chains (``tries`` placements per visit, each of ``depths`` in turn) for the
+        incumbent's visits out, day by day until ``stopped()``: on a day with visits out,
+        those visits (``whole_day``: every visit of the day) may take any eligible shift.
+        Returns the days repaired."""
+        repaired = 0
         for day in sorted(self.by_day):
-            if self._construct_stopped():
+            if stopped():
                 break
             wide = self.missing(day)
             if wide:
-                self.repair_day(day, wide, CHAIN_TRIES, depths)
+                repaired += 1
+                self.repair_day(
+                    day, {v.id for v in self.by_day[day]} if whole_day else wide, tries, depths
+                )
+        return repaired
 
     def repair_day(
         self,
