@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
 from scheduling.solver.plan import Plan
 from scheduling.solver.problem import Problem, parse
 from scheduling.solver.solve import solve
@@ -9,6 +13,15 @@ from scheduling.solver.validate import check_plan
 
 DAY = "2026-11-23"
 OFFICE = (58.4035, 15.5786)
+
+
+def bench_script(name: str) -> ModuleType:
+    """A script of the repository's ``bench/`` folder (not a package), loaded as a module."""
+    path = Path(__file__).resolve().parents[3] / "bench" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def at(hhmm: str, day: str = DAY) -> str:

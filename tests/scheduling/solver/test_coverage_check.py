@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 from scheduling.solver.plan import Assignment
 
-from .conftest import client, problem, staff, visit
+from .conftest import bench_script, client, problem, staff, visit
 
-_SPEC = importlib.util.spec_from_file_location(
-    "coverage_check", Path(__file__).resolve().parents[3] / "bench" / "coverage_check.py"
-)
-coverage_check = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(coverage_check)
+coverage_check = bench_script("coverage_check")
 
 
 def _problem():
