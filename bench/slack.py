@@ -16,36 +16,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scheduling.solver import roster  # noqa: E402
-from scheduling.solver.bench import MAIN, MAIN_LIMIT_S, SEED, instance, measure  # noqa: E402
+from scheduling.solver import bench, roster  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("loads", type=float, nargs="+", help="PEAK_LOAD values")
-    ap.add_argument("--seed", type=int, default=SEED)
-    ap.add_argument("--time-limit", type=float, default=MAIN_LIMIT_S)
+    ap.add_argument("--seed", type=int, default=bench.SEED)
+    ap.add_argument("--time-limit", type=float, default=bench.MAIN_LIMIT_S)
     args = ap.parse_args(argv)
-    print(
-        "| peak load | shift hours | coverage % | distinct staff/client | LB mean | ratio to LB "
-        "| travel ÷ baseline | baseline coverage % | greedy coverage % | greedy distinct "
-        "| time (s) | valid |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print(bench.table_head(("peak load", "shift hours")))
     default = roster.PEAK_LOAD
     try:
         for load in args.loads:
             roster.PEAK_LOAD = load
-            problem = instance(*MAIN, args.seed)
+            problem = bench.instance(*bench.MAIN, args.seed)
             hours = sum(sh.end - sh.start for s in problem.staff for sh in s.shifts) / 60
-            r = measure(problem, f"peak {load}", args.time_limit, None)
-            print(
-                f"| {load} | {hours:.0f} | {r.coverage_pct} | {r.continuity} | {r.lb_mean} "
-                f"| {r.ratio_to_lb} | {r.travel_ratio_to_baseline} | {r.baseline_coverage_pct} "
-                f"| {r.greedy_coverage_pct} | {r.greedy_continuity} | {r.time_s} "
-                f"| {'yes' if r.valid else 'no'} |",
-                flush=True,
-            )
+            row = bench.measure(problem, f"peak {load}", args.time_limit, None)
+            print(bench.table_row(row, (load, f"{hours:.0f}")), flush=True)
     finally:
         roster.PEAK_LOAD = default
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scheduling.solver.bench import MAIN, MAIN_LIMIT_S, SEED, instance, measure  # noqa: E402
+from scheduling.solver import bench  # noqa: E402
 from scheduling.solver.problem import Problem  # noqa: E402
 from scheduling.solver.travel import TravelTimes  # noqa: E402
 
@@ -47,26 +47,15 @@ def mean_leg(problem: Problem) -> float:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("factors", type=float, nargs="+", help="travel scale factors")
-    ap.add_argument("--seed", type=int, default=SEED)
-    ap.add_argument("--time-limit", type=float, default=MAIN_LIMIT_S)
+    ap.add_argument("--seed", type=int, default=bench.SEED)
+    ap.add_argument("--time-limit", type=float, default=bench.MAIN_LIMIT_S)
     args = ap.parse_args(argv)
-    print(
-        "| travel factor | mean minutes between homes | coverage % | distinct staff/client "
-        "| LB mean | ratio to LB | travel min | travel ÷ baseline | baseline distinct "
-        "| greedy distinct | time (s) | valid |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    base = instance(*MAIN, args.seed)
+    print(bench.table_head(("travel factor", "mean minutes between homes")))
+    base = bench.instance(*bench.MAIN, args.seed)
     for factor in args.factors:
         problem = scaled(base, factor)
-        r = measure(problem, f"travel {factor}", args.time_limit, None)
-        print(
-            f"| {factor} | {mean_leg(problem):.1f} | {r.coverage_pct} | {r.continuity} "
-            f"| {r.lb_mean} | {r.ratio_to_lb} | {r.travel_minutes} "
-            f"| {r.travel_ratio_to_baseline} | {r.baseline_continuity} "
-            f"| {r.greedy_continuity} | {r.time_s} | {'yes' if r.valid else 'no'} |",
-            flush=True,
-        )
+        row = bench.measure(problem, f"travel {factor}", args.time_limit, None)
+        print(bench.table_row(row, (factor, f"{mean_leg(problem):.1f}")), flush=True)
 
 
 if __name__ == "__main__":

@@ -145,17 +145,25 @@ COLUMNS = (
 )
 
 
+def table_head(lead: tuple[str, ...] = ()) -> str:
+    """The markdown table's title and rule lines; ``lead``: titles of columns put first."""
+    titles = [*lead, *(title for _, title in COLUMNS)]
+    return "| " + " | ".join(titles) + " |\n|" + "---|" * len(titles)
+
+
+def table_row(row: Row, lead: tuple = ()) -> str:
+    """One row of the markdown table; ``lead``: values of the columns put first."""
+    values = asdict(row)
+    cells = [
+        "yes" if values[k] is True else "NO" if values[k] is False else str(values[k])
+        for k, _ in COLUMNS
+    ]
+    return "| " + " | ".join([*map(str, lead), *cells]) + " |"
+
+
 def markdown(rows: list[Row]) -> str:
     """The rows as a markdown table."""
-    lines = ["| " + " | ".join(title for _, title in COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
-    for row in rows:
-        values = asdict(row)
-        cells = [
-            "yes" if values[k] is True else "NO" if values[k] is False else str(values[k])
-            for k, _ in COLUMNS
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    return "\n".join([table_head(), *map(table_row, rows)])
 
 
 def write(rows: list[Row], out_dir: str) -> None:

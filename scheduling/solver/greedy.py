@@ -209,8 +209,9 @@ def insert_missing(
         best = st.choose(v, st.fits(v))
         if best is not None:
             st.apply(v, best[0][1], {k: st.last[k][best[0][1]][1] for k in best[1]})
-        elif EJECT and not v.pinned:  # a double visit: chains make room on two routes
-            if (v.staff_required > 1 or not st.eject(v)) and chain_tries:
+        elif not v.pinned:
+            ejected = EJECT and v.staff_required == 1 and st.eject(v)
+            if not ejected and chain_tries:  # a double visit: chains make room on two routes
                 any(st.chain(v, chain_tries, d) for d in depths or (CHAIN_DEPTH,))
     return list(st.out.values())
 

@@ -155,6 +155,14 @@ def test_bench_table_and_files(tmp_path):
     table = bench.markdown([row])
     assert table.splitlines()[0].startswith("| instance")
     assert "| 1 d × 2 staff × 3 visits | 100.0 | 1.5 |" in table and "| yes |" in table
+    # The bench scripts (bench/travel.py, bench/slack.py) put their own columns first.
+    head = bench.table_head(("travel factor",)).splitlines()
+    assert head[0].startswith("| travel factor | instance")
+    assert head[1].count("---|") == len(bench.COLUMNS) + 1
+    line = bench.table_row(row, (0.5,))
+    assert line.startswith("| 0.5 | 1 d × 2 staff × 3 visits | 100.0 |") and line.endswith(
+        "| yes |"
+    )
     bench.write([row], str(tmp_path))
     assert json.loads((tmp_path / "results.json").read_text())["rows"][0]["valid"] is True
     assert (tmp_path / "results.csv").read_text().startswith("table,instance,")
