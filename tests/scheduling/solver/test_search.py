@@ -407,3 +407,17 @@ def test_of_the_construction_starts_the_cheapest_is_kept(monkeypatch):
     s.construct_pass()
     assert built == [0, 6]
     assert s.incumbent == good and s.rescue == greedy
+
+
+def test_a_repeatable_run_charges_cp_sat_deterministic_time_not_wall_time(monkeypatch):
+    """A slow machine must not change a repeatable plan: a CP-SAT day route is charged
+    its deterministic time, whatever the wall clock says."""
+    from scheduling.solver import routing
+
+    s = _search()
+    ticks = iter(range(0, 10**6, 100))  # every wall-clock reading 100 s after the last
+    monkeypatch.setattr(routing.time, "perf_counter", lambda: float(next(ticks)))
+    day = next(iter(s.by_day))
+    result = s.route_day(day, s.chunk_input(day, set()), 1.0, "improve")
+    assert result is not None and result.seconds < 1.0
+    assert s.spent == result.seconds and s.phase_seconds["improve"] == round(result.seconds, 3)
