@@ -27,10 +27,10 @@ from ortools.sat.python import cp_model
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scheduling.solver import bench  # noqa: E402
+from scheduling.solver.chunks import DAY  # noqa: E402
 from scheduling.solver.lowerbound import min_cover  # noqa: E402
 from scheduling.solver.problem import Problem  # noqa: E402
 
-DAY = 24 * 60
 # Blocks of the day (minutes of the day) a staff member's shift must span to take a run:
 # the morning peak (day and early shifts) and the dinner and evening visits (evening shifts).
 BLOCKS = {"morning": (7 * 60 + 30, 9 * 60 + 30), "evening": (17 * 60, 21 * 60)}
@@ -40,7 +40,8 @@ BLOCKS = {"morning": (7 * 60 + 30, 9 * 60 + 30), "evening": (17 * 60, 21 * 60)}
 class Runs:
     staff: list[dict[int, str]]  # per run: day -> the staff member who takes it
     faces: int  # different staff summed over the runs
-    bound: int  # a lower bound on ``faces``: CP-SAT's, or each run's floor
+    bound: int  # a lower bound on ``faces``: CP-SAT's, or ``floor`` per run
+    floor: int  # what one run alone needs (``run_floor``)
     optimal: bool
 
 
@@ -105,6 +106,7 @@ def fewest_faces(
         faces=round(solver.ObjectiveValue()),
         bound=max(round(solver.BestObjectiveBound()), floor * runs),
         optimal=status == cp_model.OPTIMAL,
+        floor=floor,
     )
 
 
@@ -129,7 +131,7 @@ def main(argv: list[str] | None = None) -> None:
             runs = min(counts) - less
             got = fewest_faces(on, runs, args.time_limit)
             print(
-                f"| {block} | {min(counts)}-{max(counts)} | {run_floor(on)} | {runs} "
+                f"| {block} | {min(counts)}-{max(counts)} | {got.floor} | {runs} "
                 f"| {got.faces / runs:.2f} "
                 f"| {got.bound / runs:.2f} | {'yes' if got.optimal else 'no'} |",
                 flush=True,

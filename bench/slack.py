@@ -10,7 +10,6 @@ given, so the solver, the floor and both baselines see the same roster.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -20,22 +19,16 @@ from scheduling.solver import bench, roster  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("loads", type=float, nargs="+", help="PEAK_LOAD values")
-    ap.add_argument("--seed", type=int, default=bench.SEED)
-    ap.add_argument("--time-limit", type=float, default=bench.MAIN_LIMIT_S)
-    args = ap.parse_args(argv)
-    print(bench.table_head(("peak load", "shift hours")))
-    default = roster.PEAK_LOAD
-    try:
-        for load in args.loads:
-            roster.PEAK_LOAD = load
-            problem = bench.instance(*bench.MAIN, args.seed)
-            hours = sum(sh.end - sh.start for s in problem.staff for sh in s.shifts) / 60
-            row = bench.measure(problem, f"peak {load}", args.time_limit, None)
-            print(bench.table_row(row, (load, f"{hours:.0f}")), flush=True)
-    finally:
-        roster.PEAK_LOAD = default
+    def vary(load: float, seed: int):
+        default, roster.PEAK_LOAD = roster.PEAK_LOAD, load
+        try:
+            problem = bench.instance(*bench.MAIN, seed)
+        finally:
+            roster.PEAK_LOAD = default
+        hours = sum(sh.end - sh.start for s in problem.staff for sh in s.shifts) / 60
+        return problem, (load, f"{hours:.0f}")
+
+    bench.variants(argv, __doc__.splitlines()[0], ("peak load", "shift hours"), vary)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ care peaks that would let a client's few staff take all its visits.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import statistics
 import sys
@@ -45,17 +44,13 @@ def mean_leg(problem: Problem) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("factors", type=float, nargs="+", help="travel scale factors")
-    ap.add_argument("--seed", type=int, default=bench.SEED)
-    ap.add_argument("--time-limit", type=float, default=bench.MAIN_LIMIT_S)
-    args = ap.parse_args(argv)
-    print(bench.table_head(("travel factor", "mean minutes between homes")))
-    base = bench.instance(*bench.MAIN, args.seed)
-    for factor in args.factors:
-        problem = scaled(base, factor)
-        row = bench.measure(problem, f"travel {factor}", args.time_limit, None)
-        print(bench.table_row(row, (factor, f"{mean_leg(problem):.1f}")), flush=True)
+    def vary(factor: float, seed: int):
+        problem = scaled(bench.instance(*bench.MAIN, seed), factor)
+        return problem, (factor, f"{mean_leg(problem):.1f}")
+
+    bench.variants(
+        argv, __doc__.splitlines()[0], ("travel factor", "mean minutes between homes"), vary
+    )
 
 
 if __name__ == "__main__":

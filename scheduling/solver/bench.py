@@ -8,10 +8,12 @@ scaling table (7/14/28 days; 20/40/80 staff with clients scaled alike) at a shor
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -159,6 +161,27 @@ def table_row(row: Row, lead: tuple = ()) -> str:
         for k, _ in COLUMNS
     ]
     return "| " + " | ".join([*map(str, lead), *cells]) + " |"
+
+
+def variants(
+    argv: list[str] | None,
+    description: str,
+    lead: tuple[str, ...],
+    vary: Callable[[float, int], tuple[Problem, tuple]],
+) -> None:
+    """The main of a ``bench/`` script that measures the main instance once per value on its
+    command line: ``vary(value, seed)`` gives the problem and the values of the script's
+    own ``lead`` columns (the first is the value's title), printed before the bench's."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("values", type=float, nargs="+", metavar=lead[0].replace(" ", "_"))
+    ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--time-limit", type=float, default=MAIN_LIMIT_S)
+    args = ap.parse_args(argv)
+    print(table_head(lead))
+    for value in args.values:
+        problem, cells = vary(value, args.seed)
+        row = measure(problem, f"{lead[0]} {value:g}", args.time_limit, None)
+        print(table_row(row, cells), flush=True)
 
 
 def markdown(rows: list[Row]) -> str:

@@ -126,10 +126,10 @@ def test_solve_writes_a_valid_plan(problem_file, tmp_path):
     assert checked.returncode == 0, checked.stdout
 
 
-def test_bench_table_and_files(tmp_path):
+def _bench_row():
     from scheduling.solver import bench
 
-    row = bench.Row(
+    return bench.Row(
         table="main",
         instance="1 d × 2 staff × 3 visits",
         days=1,
@@ -152,6 +152,12 @@ def test_bench_table_and_files(tmp_path):
         violations=0,
         status="FEASIBLE",
     )
+
+
+def test_bench_table_and_files(tmp_path):
+    from scheduling.solver import bench
+
+    row = _bench_row()
     table = bench.markdown([row])
     assert table.splitlines()[0].startswith("| instance")
     assert "| 1 d × 2 staff × 3 visits | 100.0 | 1.5 |" in table and "| yes |" in table
@@ -166,6 +172,30 @@ def test_bench_table_and_files(tmp_path):
     bench.write([row], str(tmp_path))
     assert json.loads((tmp_path / "results.json").read_text())["rows"][0]["valid"] is True
     assert (tmp_path / "results.csv").read_text().startswith("table,instance,")
+
+
+def test_bench_variants_measure_the_main_instance_once_per_value(monkeypatch, capsys):
+    """bench/travel.py and bench/slack.py: one row per value, their own columns first."""
+    from scheduling.solver import bench
+
+    measured, varied = [], []
+    monkeypatch.setattr(
+        bench,
+        "measure",
+        lambda p, table, limit, workers: measured.append((p, table, limit)) or _bench_row(),
+    )
+
+    def vary(value, seed):
+        varied.append((value, seed))
+        return f"problem {value}", (value, value * 2)
+
+    bench.variants(["1", "0.5", "--seed", "7", "--time-limit", "3"], "d", ("factor", "twice"), vary)
+    assert varied == [(1.0, 7), (0.5, 7)]
+    assert measured == [("problem 1.0", "factor 1", 3.0), ("problem 0.5", "factor 0.5", 3.0)]
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("| factor | twice | instance") and len(lines) == 4
+    assert lines[2].startswith("| 1.0 | 2.0 | 1 d × 2 staff × 3 visits |")
+    assert lines[3].startswith("| 0.5 | 1.0 | 1 d × 2 staff × 3 visits |")
 
 
 def test_bench_contact_share_counts_assigned_visits_with_a_contact_person():
