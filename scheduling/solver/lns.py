@@ -27,6 +27,12 @@ Moves (``CYCLE`` says which run, in turn):
 - *cover*: for a visit still out, CP-SAT re-routes the window of its day around it
   (every visit within COVER_MARGIN minutes of its window may move, all else is held;
   ``Search.window_input``); kept only if the plan improves. Each visit out is tried once.
+- *horizon* (small teams, once): at HORIZON_AT of the time, CP-SAT gets the rest of the
+  time on the whole horizon at once, every visit on any eligible shift, the best plan as
+  hint (``Search.horizon_input``); kept if the plan improves. The other moves change one
+  client or one day at a time; on a team of ~8 staff over a week CP-SAT then still finds
+  plans with fewer faces (README.md). Only where the model is small (HORIZON_ARCS) and
+  CP-SAT has two workers or more (HORIZON_WORKERS).
 - *day*: re-route one day with every other day fixed; the chunk objective is the exact
   marginal cost, and the incumbent is the hint, so the result is never worse.
 - *greedy day*: re-dispatch one day with the faces of all other days known (the
@@ -40,12 +46,14 @@ CP-SAT first pass) by ~0.8 faces per client at the same coverage and travel.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import time
 from collections import Counter
 
 from .chunks import start_domain
 from .greedy import FILL_DEPTHS
+from .routing import solve_chunk
 from .search import Search
 
 ROUND_SHARE = 0.04  # of the time limit per day re-route (at least MIN_ROUND seconds)
@@ -60,6 +68,11 @@ KICK_FACES = 3
 # of the time limit: on 1,500 visits the swaps never run dry (each small travel gain frees
 # every pair again) while the faces stopped moving after ~60 % of the time.
 STALL, STALL_GAIN = 0.1, 1000
+# The horizon move: for models of at most HORIZON_ARCS arcs (a team of ~10 staff over a
+# week or two; the bench's instances have 130,000 and more), at HORIZON_AT of the time,
+# and with HORIZON_WORKERS or more: with one worker CP-SAT has none for its own
+# neighbourhoods, and gained no more than the LNS's second half (README.md).
+HORIZON_ARCS, HORIZON_AT, HORIZON_WORKERS = 20000, 0.5, 2
 SWAP_TICK = 0.01  # deterministic seconds charged per swap in repeatable runs
 FILL = True  # ejection chains for the visits still out (fill_move)
 FILL_EVERY = 50  # swap rounds between fills while visits are out (the swaps move room)
@@ -93,6 +106,13 @@ def improve(search: Search) -> None:
     mark = (search.used(), search.objective)
     while not search.stopped():
         mark = _stall(search, mark)
+        if _horizon_due(search):
+            search.horizon_tried = True
+            STATS["horizon", horizon_move(search, start_used)] += 1
+            _report(search, start_used)
+            if search.proven:
+                break
+            continue
         if search.rescue is not None and search.used() >= RESCUE_AT * search.limit:
             search.rescue_days()
         move = "day" if search.small else CYCLE[round_no % len(CYCLE)]
@@ -138,6 +158,47 @@ def _stall(search: Search, mark: tuple[float, int]) -> tuple[float, int]:
         search.kicks = KICKS
         STATS["stall"] += 1
     return search.used(), best
+
+
+def _horizon_due(search: Search) -> bool:
+    """The horizon move's turn: not yet tried, at least HORIZON_WORKERS, a small model, and
+    HORIZON_AT of the time used (the LNS first: its fills and cover windows place the
+    visits still out, which CP-SAT from a hint rarely does)."""
+    if search.horizon_tried or not HORIZON_ARCS or search.workers < HORIZON_WORKERS:
+        return False
+    if search.used() < HORIZON_AT * search.limit:
+        return False
+    if search.horizon_arcs() > HORIZON_ARCS:
+        search.horizon_tried = True  # the same candidates every time: never small enough
+        return False
+    return True
+
+
+def horizon_move(search: Search, start_used: float) -> bool:
+    """CP-SAT on the whole horizon for the rest of the time, the best plan as hint; True
+    when the plan improved. An optimal result ends the search (``search.proven``)."""
+    search.restore_best()  # the hint is the best plan, not where the kicks wandered
+    if KICKS:
+        search.keep_best()
+    search.phase = "horizon"
+    before = dict(search.incumbent)
+    began, used, left = time.perf_counter(), search.used(), max(search.left(), 1e-9)
+
+    def progress() -> None:  # CP-SAT holds the rest of the time: move the bar by the clock
+        done = min(1.0, (time.perf_counter() - began) / left)
+        total = max(search.limit - start_used, 1e-9)
+        search.report(0.6 + 0.4 * (used - start_used + done * left) / total)
+
+    budget = dataclasses.replace(search.budget(left), on_progress=progress)
+    result = solve_chunk(search.problem, search.tt, search.horizon_input(), budget, True)
+    search.charge("horizon", result.seconds if result else budget.seconds)
+    if result is None:
+        return False
+    search.install_all(result)
+    improved = search.accept(before)
+    if result.status == "OPTIMAL" and search.incumbent is not before:
+        search.proven = True  # the model is the whole problem with its own objective
+    return improved
 
 
 def _report(search: Search, start_used: float) -> None:

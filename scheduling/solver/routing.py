@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,13 @@ class Budget:
     seed: int = 0
     deterministic: bool = False
     should_stop: Callable[[], bool] | None = None
+    # Called while CP-SAT runs (each solution, and every WATCH_EVERY_S on a long call).
+    on_progress: Callable[[], None] | None = None
+
+
+# A call of at least WATCH_AFTER_S is watched from a thread every WATCH_EVERY_S: progress,
+# and a cancel stops it then, not only at CP-SAT's next solution (which may not come).
+WATCH_AFTER_S, WATCH_EVERY_S = 2.0, 0.5
 
 
 @dataclass
@@ -36,16 +44,30 @@ class ChunkResult:
     seconds: float  # budget used: deterministic time in repeatable runs, else wall time
 
 
-class _Stopper(cp_model.CpSolverSolutionCallback):
-    """Ends the search early when the caller cancels."""
+class _Callback(cp_model.CpSolverSolutionCallback):
+    """On each solution: tell the caller (progress of a long call), and end the search
+    early when the caller cancels."""
 
-    def __init__(self, should_stop: Callable[[], bool]):
+    def __init__(self, budget: Budget):
         super().__init__()
-        self.should_stop = should_stop
+        self.should_stop, self.on_progress = budget.should_stop, budget.on_progress
 
     def on_solution_callback(self) -> None:
-        if self.should_stop():
+        if self.on_progress:
+            self.on_progress()
+        if self.should_stop and self.should_stop():
             self.stop_search()
+
+
+def _watch(solver: cp_model.CpSolver, budget: Budget, done: threading.Event) -> None:
+    """Until ``done``: report progress and stop the search once the caller cancels
+    (``CpSolver.stop_search`` may be called from another thread)."""
+    while not done.wait(WATCH_EVERY_S):
+        if budget.on_progress:
+            budget.on_progress()
+        if budget.should_stop and budget.should_stop():
+            solver.stop_search()
+            return
 
 
 def time_limit(solver: cp_model.CpSolver, seconds: float, deterministic: bool) -> None:
@@ -79,8 +101,14 @@ def solve_chunk(
     # Presolve of a whole day's circuits costs seconds and the hint already gives a
     # complete solution, so go straight to search (LNS) from the hint.
     solver.parameters.cp_model_presolve = presolve
-    callback = _Stopper(budget.should_stop) if budget.should_stop else None
-    status = solver.solve(m.cp, callback)
+    callback = _Callback(budget) if budget.should_stop or budget.on_progress else None
+    done = threading.Event()
+    if callback and budget.seconds >= WATCH_AFTER_S:
+        threading.Thread(target=_watch, args=(solver, budget, done), daemon=True).start()
+    try:
+        status = solver.solve(m.cp, callback)
+    finally:
+        done.set()
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return ChunkResult(

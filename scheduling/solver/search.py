@@ -79,6 +79,7 @@ class Search:
         self.objective = weighted(problem, self.counts())
         self.best: tuple[int, dict[str, Assignment]] | None = None  # see keep_best
         self.kicks = 0  # worse swaps still allowed (lns.KICKS)
+        self.horizon_tried = False  # lns.horizon_move runs once
 
     # -- time -------------------------------------------------------------------
     def elapsed(self) -> float:
@@ -197,6 +198,25 @@ class Search:
             [self.incumbent[v.id] for v in visits if v.id in self.incumbent],
         )
 
+    def horizon_input(self) -> ChunkInput:
+        """The routing input of the whole horizon at once: every visit may take any of its
+        eligible shifts, nothing is fixed around it, the incumbent is the hint. Its
+        objective is the plan's own, so CP-SAT's bound on it is a bound on the plan."""
+        return ChunkInput(
+            [self.problem.visit_by_id[vid] for vid in self.candidates],
+            dict(self.candidates),
+            {},
+            {},
+            fixed_context(self.problem, ())[1],
+            list(self.incumbent.values()),
+        )
+
+    def horizon_arcs(self) -> int:
+        """About how many arcs ``horizon_input``'s model has: per shift, its candidate
+        visits times one more (the home)."""
+        per_shift = Counter(ref.key for refs in self.candidates.values() for ref in refs)
+        return sum(n * (n + 1) for n in per_shift.values())
+
     def window_input(self, day: int, focus: set[str], margin: int) -> ChunkInput:
         """The routing input of a day where only the visits near ``focus`` move: visits
         whose time span comes within ``margin`` minutes of a focus visit's window keep their
@@ -252,6 +272,10 @@ class Search:
         result = solve_chunk(self.problem, self.tt, chunk, self.budget(seconds), presolve)
         self.charge(phase, result.seconds if result else seconds)
         return result
+
+    def install_all(self, result: ChunkResult) -> None:
+        """The result of ``horizon_input`` as the incumbent."""
+        self.incumbent = {a.visit: a for a in result.assignments}
 
     def install(self, day: int, result: ChunkResult) -> None:
         for v in self.by_day[day]:

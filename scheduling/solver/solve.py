@@ -7,7 +7,9 @@ Phases (README.md in this folder explains why):
    charged as a new face ("distinct staff so far" coupling).
    Then the greedy start is filled (``lns.fill_move``) and the client-first construction
    (``construct.py``) replaces it when it costs less and leaves few more visits out.
-4. ``lns.improve``: re-route days and clients with the incumbent as hint until time is up.
+4. ``lns.improve``: re-route days and clients with the incumbent as hint until time is up;
+   on a small team, the second half of the time goes to CP-SAT on the whole horizon
+   (``lns.horizon_move``).
 """
 
 from __future__ import annotations

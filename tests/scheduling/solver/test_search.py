@@ -3,17 +3,22 @@ handing back the best plan seen, and re-routing the window around a visit still 
 
 from __future__ import annotations
 
+import threading
 import time
 
+from scheduling.solver import lns
 from scheduling.solver.chunks import candidate_shifts, chunk_day
 from scheduling.solver.generate import generate_problem
 from scheduling.solver.lns import (
     COVER_MARGIN,
+    HORIZON_AT,
     KICKS,
     STALL_GAIN,
+    _horizon_due,
     _stall,
     cover_move,
     fill_move,
+    horizon_move,
 )
 from scheduling.solver.objective import weighted
 from scheduling.solver.plan import Assignment, Plan
@@ -101,6 +106,73 @@ def test_a_stalled_search_arms_the_kicks_and_a_gaining_one_does_not():
     s.spent = 1.0
     s.best = (s.best[0] - STALL_GAIN + 1, s.best[1])  # less than a face: stalled
     assert _stall(s, mark) == (1.0, s.best[0]) and s.kicks == KICKS
+
+
+def test_the_horizon_move_is_due_once_on_a_small_model_at_its_share_of_the_time(monkeypatch):
+    s = _search()
+    s.spent = HORIZON_AT * s.limit
+    assert s.workers == 1 and not _horizon_due(s)  # one worker: CP-SAT alone gains no more
+    s.workers, s.spent = 2, 0.0
+    assert not _horizon_due(s)  # too early
+    s.kicks = KICKS  # stalled: the LNS still has its half of the time
+    assert not _horizon_due(s)
+    s.spent = HORIZON_AT * s.limit - 0.01
+    assert not _horizon_due(s)
+    s.spent = HORIZON_AT * s.limit
+    assert _horizon_due(s)
+    s.horizon_tried = True
+    assert not _horizon_due(s)
+    s.horizon_tried = False
+    monkeypatch.setattr(lns, "HORIZON_ARCS", s.horizon_arcs() - 1)
+    assert not _horizon_due(s) and s.horizon_tried  # too big: not asked again
+
+
+DAY2 = "2026-11-24"
+
+
+def _two_days() -> Problem:
+    """c1 has a visit each morning; s1 and s2 are on shift both days, s3 on day 2 only."""
+
+    def both(sid: str) -> dict:
+        out = staff(sid)
+        out["shifts"] += staff(sid, day=DAY2)["shifts"]
+        return out
+
+    return problem(
+        [both("s1"), both("s2"), staff("s3", day=DAY2)],
+        [client("c1"), client("c2", contact_staff=["s2"])],
+        [
+            visit("v1", "c1", "08:00", "09:00"),
+            visit("v2", "c1", "08:00", "09:00", day=DAY2),
+            visit("w1", "c2", "10:00", "11:00"),
+            visit("w2", "c2", "10:00", "11:00", day=DAY2),
+        ],
+        days=2,
+    )
+
+
+def test_the_horizon_move_routes_every_day_at_once_and_proves_a_small_plan_optimal():
+    p = _two_days()
+    s = _search_for(p, limit=20)
+    events = []
+    s.progress = events.append
+    at = {f"{r.staff.id}/{r.day}": r.shift.start for refs in s.candidates.values() for r in refs}
+    day1, day2 = s.days["v1"], s.days["v2"]
+    # Two faces for c1 (s1, then s3), c2 with s1 on day 1 and w2 left out.
+    s.incumbent = {
+        "v1": Assignment("v1", ("s1",), at[f"s1/{day1}"] + 60),
+        "w1": Assignment("w1", ("s1",), at[f"s1/{day1}"] + 180),
+        "v2": Assignment("v2", ("s3",), at[f"s3/{day2}"] + 60),
+    }
+    s.objective = before = weighted(p, s.counts())
+    assert horizon_move(s, 0.0)
+    assert set(s.incumbent) == {"v1", "v2", "w1", "w2"}  # the visit out is placed
+    faces = s.clients_met()
+    assert len(faces["c1"]) == 1 and faces["c2"] == {"s2"}  # one face each, c2's contact
+    assert s.objective < before and s.proven  # the whole problem, solved to optimality
+    assert "horizon" in s.phase_seconds
+    assert any(e["phase"] == "horizon" for e in events)  # progress while CP-SAT runs
+    assert_valid(p, Plan("test", "OPTIMAL", list(s.incumbent.values()), []))
 
 
 def _generated_search() -> Search:
@@ -421,3 +493,40 @@ def test_a_repeatable_run_charges_cp_sat_deterministic_time_not_wall_time(monkey
     result = s.route_day(day, s.chunk_input(day, set()), 1.0, "improve")
     assert result is not None and result.seconds < 1.0
     assert s.spent == result.seconds and s.phase_seconds["improve"] == round(result.seconds, 3)
+
+
+def test_a_long_cp_sat_call_is_watched_for_progress_and_a_cancel(monkeypatch):
+    from scheduling.solver import routing
+
+    monkeypatch.setattr(routing, "WATCH_EVERY_S", 0.01)
+    stopped, ticks, asked = [], [], []
+
+    class Solver:  # CP-SAT runs in C++: only stop_search matters to the watcher
+        def stop_search(self):
+            stopped.append(True)
+
+    def should_stop():
+        asked.append(True)
+        return len(asked) >= 3  # the caller cancels at the third look
+
+    budget = routing.Budget(30, should_stop=should_stop, on_progress=lambda: ticks.append(1))
+    done = threading.Event()
+    watcher = threading.Thread(target=routing._watch, args=(Solver(), budget, done))
+    watcher.start()
+    watcher.join(timeout=5)
+    assert not watcher.is_alive()  # it returns once it has stopped the search
+    assert stopped == [True] and len(asked) == 3 and len(ticks) == 3
+
+
+def test_a_cancel_ends_the_horizon_move_without_waiting_for_its_time():
+    p = parse(generate_problem(1, n_staff=8, n_clients=11, days=7))
+    s = _search_for(p, limit=60)
+    s.deterministic = False  # wall time: the watcher's polls are what ends it
+    s.choose_pools(0)
+    s.first_pass(0)
+    began = time.perf_counter()
+    s.should_stop = lambda: time.perf_counter() - began > 1.0
+    before = s.objective
+    horizon_move(s, 0.0)
+    assert time.perf_counter() - began < 10  # not the 60 s it was given
+    assert s.objective <= before and len(s.incumbent) >= 1
