@@ -201,7 +201,8 @@ class Search:
     def horizon_input(self) -> ChunkInput:
         """The routing input of the whole horizon at once: every visit may take any of its
         eligible shifts, nothing is fixed around it, the incumbent is the hint. Its
-        objective is the plan's own, so CP-SAT's bound on it is a bound on the plan."""
+        objective is the plan's own up to a constant (the contact term of clients without
+        contact staff, the visits no plan can hold), so its optimum is an optimal plan."""
         return ChunkInput(
             [self.problem.visit_by_id[vid] for vid in self.candidates],
             dict(self.candidates),
