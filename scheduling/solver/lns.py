@@ -107,7 +107,6 @@ def improve(search: Search) -> None:
     while not search.stopped():
         mark = _stall(search, mark)
         if _horizon_due(search):
-            search.horizon_tried = True
             STATS["horizon", horizon_move(search, start_used)] += 1
             _report(search, start_used)
             if search.proven:
@@ -166,17 +165,13 @@ def _horizon_due(search: Search) -> bool:
     visits still out, which CP-SAT from a hint rarely does)."""
     if search.horizon_tried or not HORIZON_ARCS or search.workers < HORIZON_WORKERS:
         return False
-    if search.used() < HORIZON_AT * search.limit:
-        return False
-    if search.horizon_arcs() > HORIZON_ARCS:
-        search.horizon_tried = True  # the same candidates every time: never small enough
-        return False
-    return True
+    return search.used() >= HORIZON_AT * search.limit and search.horizon_arcs <= HORIZON_ARCS
 
 
 def horizon_move(search: Search, start_used: float) -> bool:
     """CP-SAT on the whole horizon for the rest of the time, the best plan as hint; True
     when the plan improved. An optimal result ends the search (``search.proven``)."""
+    search.horizon_tried = True
     search.restore_best()  # the hint is the best plan, not where the kicks wandered
     if KICKS:
         search.keep_best()
@@ -185,9 +180,7 @@ def horizon_move(search: Search, start_used: float) -> bool:
     began, used, left = time.perf_counter(), search.used(), max(search.left(), 1e-9)
 
     def progress() -> None:  # CP-SAT holds the rest of the time: move the bar by the clock
-        done = min(1.0, (time.perf_counter() - began) / left)
-        total = max(search.limit - start_used, 1e-9)
-        search.report(0.6 + 0.4 * (used - start_used + done * left) / total)
+        _report(search, start_used, used + min(left, time.perf_counter() - began))
 
     budget = dataclasses.replace(search.budget(left), on_progress=progress)
     result = solve_chunk(search.problem, search.tt, search.horizon_input(), budget, True)
@@ -201,10 +194,12 @@ def horizon_move(search: Search, start_used: float) -> bool:
     return improved
 
 
-def _report(search: Search, start_used: float) -> None:
-    """Progress: the LNS fills the last 40 % of the bar, by the time it has used."""
+def _report(search: Search, start_used: float, used: float | None = None) -> None:
+    """Progress: the LNS fills the last 40 % of the bar, by the time it has used (``used``:
+    where a CP-SAT call holding the rest of the time has got to)."""
     total = max(search.limit - start_used, 1e-9)
-    search.report(0.6 + 0.4 * (search.used() - start_used) / total)
+    now = search.used() if used is None else used
+    search.report(0.6 + 0.4 * (now - start_used) / total)
 
 
 def _round_seconds(search: Search) -> float:

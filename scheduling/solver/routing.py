@@ -50,22 +50,25 @@ class _Callback(cp_model.CpSolverSolutionCallback):
 
     def __init__(self, budget: Budget):
         super().__init__()
-        self.should_stop, self.on_progress = budget.should_stop, budget.on_progress
+        self.budget = budget
 
     def on_solution_callback(self) -> None:
-        if self.on_progress:
-            self.on_progress()
-        if self.should_stop and self.should_stop():
+        if _poll(self.budget):
             self.stop_search()
+
+
+def _poll(budget: Budget) -> bool:
+    """Report progress; True when the caller cancels."""
+    if budget.on_progress:
+        budget.on_progress()
+    return bool(budget.should_stop and budget.should_stop())
 
 
 def _watch(solver: cp_model.CpSolver, budget: Budget, done: threading.Event) -> None:
     """Until ``done``: report progress and stop the search once the caller cancels
     (``CpSolver.stop_search`` may be called from another thread)."""
     while not done.wait(WATCH_EVERY_S):
-        if budget.on_progress:
-            budget.on_progress()
-        if budget.should_stop and budget.should_stop():
+        if _poll(budget):
             solver.stop_search()
             return
 

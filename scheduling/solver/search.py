@@ -6,6 +6,7 @@ import logging
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Set
+from functools import cached_property
 from itertools import product
 
 from .chunks import ShiftRef, hold, start_domain
@@ -212,9 +213,10 @@ class Search:
             list(self.incumbent.values()),
         )
 
+    @cached_property
     def horizon_arcs(self) -> int:
         """About how many arcs ``horizon_input``'s model has: per shift, its candidate
-        visits times one more (the home)."""
+        visits times one more (the home). The candidates do not change: counted once."""
         per_shift = Counter(ref.key for refs in self.candidates.values() for ref in refs)
         return sum(n * (n + 1) for n in per_shift.values())
 

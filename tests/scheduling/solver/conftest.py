@@ -38,18 +38,21 @@ def staff(
     max_minutes=None,
     home: str | None = "office",
     day: str = DAY,
+    days: tuple[str, ...] = (),
 ) -> dict:
-    """A staff member; ``brk`` = (earliest, latest, minutes) for every shift."""
+    """A staff member; ``brk`` = (earliest, latest, minutes) for every shift; the same
+    shifts on each of ``days`` when given, else on ``day``."""
     out = {"id": sid, "name": sid, "skills": list(skills), "shifts": []}
-    for a, b in shifts:
-        sh = {"start": at(a, day), "end": at(b, day)}
-        if brk:
-            sh["break"] = {
-                "earliest": at(brk[0], day),
-                "latest": at(brk[1], day),
-                "minutes": brk[2],
-            }
-        out["shifts"].append(sh)
+    for d in days or (day,):
+        for a, b in shifts:
+            sh = {"start": at(a, d), "end": at(b, d)}
+            if brk:
+                sh["break"] = {
+                    "earliest": at(brk[0], d),
+                    "latest": at(brk[1], d),
+                    "minutes": brk[2],
+                }
+            out["shifts"].append(sh)
     if home:
         out["home"] = home
     if max_minutes is not None:

@@ -12,13 +12,6 @@ DAYS = ("2026-11-23", "2026-11-24", "2026-11-25")
 
 def _three_days():
     """c1 each morning, c2 each midday; s1 works all three days, s2 the first two."""
-
-    def working(sid: str, days) -> dict:
-        out = staff(sid, day=days[0])
-        for day in days[1:]:
-            out["shifts"] += staff(sid, day=day)["shifts"]
-        return out
-
     visits = [
         v
         for i, day in enumerate(DAYS)
@@ -27,7 +20,7 @@ def _three_days():
             visit(f"b{i}", "c2", "11:00", "12:00", day=day),
         )
     ]
-    team = [working("s1", DAYS), working("s2", DAYS[:2]), working("s3", DAYS[2:])]
+    team = [staff("s1", days=DAYS), staff("s2", days=DAYS[:2]), staff("s3", days=DAYS[2:])]
     return problem(team, [client("c1"), client("c2")], visits, days=3)
 
 

@@ -27,7 +27,7 @@ from scheduling.solver.routes import route_ok, routes_of
 from scheduling.solver.search import Search
 from scheduling.solver.travel import TravelTimes
 
-from .conftest import assert_valid, chain_day, client, problem, staff, visit
+from .conftest import DAY, assert_valid, chain_day, client, problem, staff, visit
 
 
 def _search_for(p: Problem, limit: float) -> Search:
@@ -123,8 +123,9 @@ def test_the_horizon_move_is_due_once_on_a_small_model_at_its_share_of_the_time(
     s.horizon_tried = True
     assert not _horizon_due(s)
     s.horizon_tried = False
-    monkeypatch.setattr(lns, "HORIZON_ARCS", s.horizon_arcs() - 1)
-    assert not _horizon_due(s) and s.horizon_tried  # too big: not asked again
+    monkeypatch.setattr(lns, "HORIZON_ARCS", s.horizon_arcs - 1)
+    assert not _horizon_due(s) and not s.horizon_tried  # too big: never tried
+    assert "horizon_arcs" in vars(s)  # counted once: the candidates do not change
 
 
 DAY2 = "2026-11-24"
@@ -132,14 +133,9 @@ DAY2 = "2026-11-24"
 
 def _two_days() -> Problem:
     """c1 has a visit each morning; s1 and s2 are on shift both days, s3 on day 2 only."""
-
-    def both(sid: str) -> dict:
-        out = staff(sid)
-        out["shifts"] += staff(sid, day=DAY2)["shifts"]
-        return out
-
+    both = (DAY, DAY2)
     return problem(
-        [both("s1"), both("s2"), staff("s3", day=DAY2)],
+        [staff("s1", days=both), staff("s2", days=both), staff("s3", day=DAY2)],
         [client("c1"), client("c2", contact_staff=["s2"])],
         [
             visit("v1", "c1", "08:00", "09:00"),

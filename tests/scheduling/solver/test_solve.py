@@ -98,13 +98,10 @@ def test_coverable_week_is_fully_covered(workers):
             visit(f"b{d}", "c2", "12:00", "13:00", day=f"2026-11-{23 + d}", staff_required=2),
         )
     ]
-    team = [staff(f"s{i}", shifts=[], home="office") for i in range(3)]
-    for i, s in enumerate(team):
-        s["shifts"] = [
-            {"start": f"2026-11-{23 + d}T07:00", "end": f"2026-11-{23 + d}T15:00"}
-            for d in range(7)
-            if (d + i) % 3
-        ]
+    team = [  # 07:00-15:00 on two days of three
+        staff(f"s{i}", days=tuple(f"2026-11-{23 + d}" for d in range(7) if (d + i) % 3))
+        for i in range(3)
+    ]
     p = problem(team, [client("c1"), client("c2")], visits, days=7)
     # Two workers: wall time (CP-SAT's parallel search is not repeatable).
     plan = solved(p, workers=workers, deterministic=workers == 1)
