@@ -20,9 +20,9 @@ from scheduling.solver import bench  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> None:
-    def vary(n_staff: float, seed: int):
-        problem = bench.instance(bench.MAIN[0], round(n_staff), seed)
-        return problem, (round(n_staff), len(problem.clients))
+    def vary(value: float, seed: int):
+        problem = bench.instance(bench.MAIN[0], round(value), seed)
+        return problem, (len(problem.staff), len(problem.clients))
 
     bench.variants(argv, __doc__.splitlines()[0], ("staff", "clients"), vary)
 

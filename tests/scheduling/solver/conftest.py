@@ -7,6 +7,9 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
+from scheduling.solver import bench
 from scheduling.solver.plan import Plan
 from scheduling.solver.problem import Problem, parse
 from scheduling.solver.solve import solve
@@ -24,6 +27,46 @@ def bench_script(name: str) -> ModuleType:
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
+
+
+def bench_row() -> bench.Row:
+    """A bench table row with made-up figures (for the table code and stubbed measures)."""
+    return bench.Row(
+        table="main",
+        instance="1 d × 2 staff × 3 visits",
+        days=1,
+        staff=2,
+        visits=3,
+        time_limit_s=5.0,
+        coverage_pct=100.0,
+        continuity=1.5,
+        lb_mean=1.0,
+        ratio_to_lb=1.5,
+        travel_minutes=40,
+        travel_ratio_to_baseline=0.9,
+        contact_pct=33.3,
+        baseline_coverage_pct=66.7,
+        baseline_continuity=2.0,
+        greedy_coverage_pct=66.7,
+        greedy_continuity=1.5,
+        time_s=5.1,
+        valid=True,
+        violations=0,
+        status="FEASIBLE",
+    )
+
+
+@pytest.fixture
+def measured(monkeypatch) -> list[tuple]:
+    """``bench.measure`` stubbed: each call's (problem, table, time limit), ``bench_row()``
+    returned (the bench/ scripts' tables without solving)."""
+    calls: list[tuple] = []
+    monkeypatch.setattr(
+        bench,
+        "measure",
+        lambda p, table, limit, workers: calls.append((p, table, limit)) or bench_row(),
+    )
+    return calls
 
 
 def at(hhmm: str, day: str = DAY) -> str:

@@ -13,6 +13,8 @@ from scheduling.solver.baseline import travel_first
 from scheduling.solver.plan import to_json
 from scheduling.solver.problem import load, parse
 
+from .conftest import bench_row
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -126,38 +128,10 @@ def test_solve_writes_a_valid_plan(problem_file, tmp_path):
     assert checked.returncode == 0, checked.stdout
 
 
-def _bench_row():
-    from scheduling.solver import bench
-
-    return bench.Row(
-        table="main",
-        instance="1 d × 2 staff × 3 visits",
-        days=1,
-        staff=2,
-        visits=3,
-        time_limit_s=5.0,
-        coverage_pct=100.0,
-        continuity=1.5,
-        lb_mean=1.0,
-        ratio_to_lb=1.5,
-        travel_minutes=40,
-        travel_ratio_to_baseline=0.9,
-        contact_pct=33.3,
-        baseline_coverage_pct=66.7,
-        baseline_continuity=2.0,
-        greedy_coverage_pct=66.7,
-        greedy_continuity=1.5,
-        time_s=5.1,
-        valid=True,
-        violations=0,
-        status="FEASIBLE",
-    )
-
-
 def test_bench_table_and_files(tmp_path):
     from scheduling.solver import bench
 
-    row = _bench_row()
+    row = bench_row()
     table = bench.markdown([row])
     assert table.splitlines()[0].startswith("| instance")
     assert "| 1 d × 2 staff × 3 visits | 100.0 | 1.5 |" in table and "| yes |" in table
@@ -174,16 +148,11 @@ def test_bench_table_and_files(tmp_path):
     assert (tmp_path / "results.csv").read_text().startswith("table,instance,")
 
 
-def test_bench_variants_measure_the_main_instance_once_per_value(monkeypatch, capsys):
+def test_bench_variants_measure_the_main_instance_once_per_value(measured, capsys):
     """bench/travel.py and bench/slack.py: one row per value, their own columns first."""
     from scheduling.solver import bench
 
-    measured, varied = [], []
-    monkeypatch.setattr(
-        bench,
-        "measure",
-        lambda p, table, limit, workers: measured.append((p, table, limit)) or _bench_row(),
-    )
+    varied = []
 
     def vary(value, seed):
         varied.append((value, seed))

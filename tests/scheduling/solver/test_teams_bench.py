@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from scheduling.solver import bench
-
 from .conftest import bench_script
-from .test_cli import _bench_row
 
 teams_bench = bench_script("teams")
 
 
-def test_one_row_per_team_size_with_clients_scaled_over_the_bench_days(monkeypatch, capsys):
-    measured = []
-    monkeypatch.setattr(
-        bench,
-        "measure",
-        lambda p, table, limit, workers: measured.append((p, table, limit)) or _bench_row(),
-    )
+def test_one_row_per_team_size_with_clients_scaled_over_the_bench_days(measured, capsys):
     teams_bench.main(["10", "12", "--time-limit", "2"])
     sizes = [(len(p.staff), len(p.clients), p.days, table, limit) for p, table, limit in measured]
     assert sizes == [(10, 14, 14, "staff 10", 2.0), (12, 17, 14, "staff 12", 2.0)]
