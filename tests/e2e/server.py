@@ -42,6 +42,9 @@ def seed(today: date) -> dict:
     facts = {"team": team.id, "staff": staff_user.staff_member_id, "plan": plan.id,
              "comparison": teams["comparison"].id}  # fmt: skip
     facts.update(find_claims(staff_user, today))
+    lead_user = db.session.scalar(sa.select(User).where(User.username == "demo-lead"))
+    staff_day = date.fromisoformat(facts["day"])
+    facts.update(find_lead_claim(lead_user, staff_user.staff_member_id, staff_day, monday))
     facts.update(personal_data())
     return facts
 
@@ -74,11 +77,21 @@ def personal_data() -> dict:
     }
 
 
+def single_visits(team_id: int, day: date) -> list:
+    """The team's single-staff visits on ``day``, earliest first."""
+    from extensions import db
+    from scheduling.models import Visit
+
+    return db.session.scalars(
+        sa.select(Visit).where(Visit.team_id == team_id, Visit.date == day)
+        .where(Visit.staff_required == 1).order_by(Visit.earliest_start)
+    ).all()  # fmt: skip
+
+
 def find_claims(user, today: date) -> dict:
     """A visit demo-staff may claim without breaking a rule, and one that breaks one."""
     from extensions import db
     from scheduling import boardplan, edits
-    from scheduling.models import Visit
 
     staff = user.staff_member
     day = next(
@@ -88,12 +101,8 @@ def find_claims(user, today: date) -> dict:
     )  # fmt: skip
     plan = boardplan.current_plan(staff.team_id, day)
     mine = {a.visit_id for a in plan.assignments if a.staff_id == staff.id}
-    visits = db.session.scalars(
-        sa.select(Visit).where(Visit.team_id == staff.team_id, Visit.date == day)
-        .where(Visit.staff_required == 1).order_by(Visit.earliest_start)
-    ).all()  # fmt: skip
     found: dict = {"day": day.isoformat()}
-    for visit in visits:
+    for visit in single_visits(staff.team_id, day):
         if visit.id in mine:
             continue
         result = edits.claim(visit, visit.version, staff, user)
@@ -106,6 +115,37 @@ def find_claims(user, today: date) -> dict:
         if "ok" in found and "impossible" in found:
             break
     return found
+
+
+def _claimable(user, day: date, skip_staff: set[int]) -> int | None:
+    """A single visit of ``day`` that ``user`` may claim without breaking a rule (held by
+    none of ``skip_staff``), or None."""
+    from extensions import db
+    from scheduling import boardplan, edits
+
+    staff = user.staff_member
+    plan = boardplan.current_plan(staff.team_id, day)
+    held = {a.visit_id for a in plan.assignments if a.staff_id in skip_staff | {staff.id}}
+    for visit in single_visits(staff.team_id, day):
+        if visit.id in held:
+            continue
+        result = edits.claim(visit, visit.version, staff, user)
+        db.session.rollback()
+        if result.applied:
+            return visit.id
+    return None
+
+
+def find_lead_claim(user, staff_id: int, staff_day: date, monday: date) -> dict:
+    """The first day after demo-staff's (within the seeded fortnight) with a visit held by
+    neither of them that demo-lead can claim. Which days leave the lead room depends on the
+    weekday the tests run on, so the day view's claim test is told rather than guessing."""
+    for i in range(1, (monday + timedelta(days=14) - staff_day).days):
+        day = staff_day + timedelta(days=i)
+        visit = _claimable(user, day, {staff_id})
+        if visit is not None:
+            return {"lead_day": day.isoformat(), "lead_ok": visit}
+    raise RuntimeError("demo-lead can claim no visit after demo-staff's day")
 
 
 def main() -> None:
