@@ -29,6 +29,7 @@ from scheduling.solver import metrics  # noqa: E402
 from scheduling.solver.bench import MAIN, SEED, instance  # noqa: E402
 from scheduling.solver.chunks import ShiftRef  # noqa: E402
 from scheduling.solver.lowerbound import client_lower_bounds  # noqa: E402
+from scheduling.solver.objective import place_counts  # noqa: E402
 from scheduling.solver.plan import Assignment, Plan, Unassigned  # noqa: E402
 from scheduling.solver.problem import Problem  # noqa: E402
 from scheduling.solver.routes import Stop, route_ok, route_travel  # noqa: E402
@@ -51,10 +52,12 @@ def _stops(problem: Problem, col: Column) -> list[Stop]:
 
 
 def _cost(problem: Problem, tt: TravelTimes, col: Column) -> int:
-    """The column's own terms: its travel (home legs included) and its history places."""
+    """The column's own terms: its travel (home legs included) and its history places (a
+    per-staff count, so a double visit's two columns each carry their own share)."""
     ref = ShiftRef(problem.staff_by_id[col.staff], col.shift)
-    w, by_id, clients = problem.weights, problem.visit_by_id, problem.client_by_id
-    unknown = sum(clients[by_id[v].client].history.get(col.staff, 0) == 0 for v, _ in col.stops)
+    by_id, staff = problem.visit_by_id, {col.staff}
+    unknown = sum(place_counts(problem, by_id[v], staff)["history_missing"] for v, _ in col.stops)
+    w = problem.weights
     return w["travel_minute"] * route_travel(tt, ref, _stops(problem, col)) + (
         w["history_missing"] * unknown
     )
@@ -78,19 +81,15 @@ def columns(problem: Problem, plans: list[Plan]) -> list[list[Column]]:
 
 def relabelled(problem: Problem, tt: TravelTimes, col: Column) -> list[Column]:
     """The same stops on every other staff member's shift that can drive them."""
-    by_id, clients = problem.visit_by_id, problem.client_by_id
     stops = _stops(problem, col)
+    first, last = stops[0][1], stops[-1][2]
+    visits = [problem.visit_by_id[v] for v, _ in col.stops]
     out = []
     for s in problem.staff:
-        if any(
-            not by_id[v].skills <= s.skills or s.id in clients[by_id[v].client].refused_staff
-            for v, _ in col.stops
-        ):
+        if not all(problem.can_serve(s, v) for v in visits):
             continue
-        for i, sh in enumerate(s.shifts):
-            if (s.id, i) == (col.staff, col.shift) or not sh.start <= stops[0][1]:
-                continue
-            if sh.end >= stops[-1][2] and route_ok(tt, ShiftRef(s, i), stops):
+        for i in problem.holding_shifts(s, first, first, last - first):  # the whole route
+            if (s.id, i) != (col.staff, col.shift) and route_ok(tt, ShiftRef(s, i), stops):
                 out.append(Column(s.id, i, col.stops))
     return out
 
@@ -136,6 +135,10 @@ def recombine(
             m.add(sum(minutes[s.id]) <= s.max_minutes)
 
     held = {v: t for c in best for v, t in c.stops}
+    held_by: dict[str, set[str]] = defaultdict(set)
+    for c in best:
+        for v, _ in c.stops:
+            held_by[v].add(c.staff)
     for v in problem.visits:
         out = var(v.id not in held)
         terms.append(w["unassigned"] * v.staff_required * out)
@@ -147,14 +150,13 @@ def recombine(
             m.add(sum(group) == v.staff_required * z)  # every staff member at one start
         m.add(sum(chosen) + out == 1)
         client = clients[v.client]
-        best_staff = {c.staff for c in best if any(s[0] == v.id for s in c.stops)}
         for key, wanted in (
             ("contact_missing", client.contact_staff),
             ("preferred_missing", client.preferred_staff),
         ):
             if key == "preferred_missing" and not wanted:
                 continue
-            missing = var(not best_staff & set(wanted))
+            missing = var(held_by[v.id].isdisjoint(wanted))
             m.add(missing + sum(x[j] for j, _ in by_visit[v.id] if cols[j].staff in wanted) >= 1)
             terms.append(w[key] * missing)
 

@@ -77,36 +77,37 @@ def personal_data() -> dict:
     }
 
 
-def single_visits(team_id: int, day: date) -> list:
-    """The team's single-staff visits on ``day``, earliest first."""
+def _claims(user, day: date, skip_staff: frozenset[int] = frozenset()):
+    """(visit, claim result) for each single-staff visit of ``day``, earliest first, that
+    neither ``user`` nor ``skip_staff`` holds; every claim is rolled back."""
     from extensions import db
+    from scheduling import boardplan, edits
     from scheduling.models import Visit
 
-    return db.session.scalars(
-        sa.select(Visit).where(Visit.team_id == team_id, Visit.date == day)
+    staff = user.staff_member
+    plan = boardplan.current_plan(staff.team_id, day)
+    held = {a.visit_id for a in plan.assignments if a.staff_id in skip_staff | {staff.id}}
+    visits = db.session.scalars(
+        sa.select(Visit).where(Visit.team_id == staff.team_id, Visit.date == day)
         .where(Visit.staff_required == 1).order_by(Visit.earliest_start)
     ).all()  # fmt: skip
+    for visit in visits:
+        if visit.id not in held:
+            result = edits.claim(visit, visit.version, staff, user)
+            db.session.rollback()
+            yield visit, result
 
 
 def find_claims(user, today: date) -> dict:
     """A visit demo-staff may claim without breaking a rule, and one that breaks one."""
-    from extensions import db
-    from scheduling import boardplan, edits
-
     staff = user.staff_member
     day = next(
         (today + timedelta(days=i) for i in range(7)
          if any(s.start.date() == today + timedelta(days=i) for s in staff.shifts)),
         today,
     )  # fmt: skip
-    plan = boardplan.current_plan(staff.team_id, day)
-    mine = {a.visit_id for a in plan.assignments if a.staff_id == staff.id}
     found: dict = {"day": day.isoformat()}
-    for visit in single_visits(staff.team_id, day):
-        if visit.id in mine:
-            continue
-        result = edits.claim(visit, visit.version, staff, user)
-        db.session.rollback()
+    for visit, result in _claims(user, day):
         texts = " ".join(c.text for c in result.conflicts)
         if result.applied and "ok" not in found:
             found["ok"] = visit.id
@@ -117,32 +118,14 @@ def find_claims(user, today: date) -> dict:
     return found
 
 
-def _claimable(user, day: date, skip_staff: set[int]) -> int | None:
-    """A single visit of ``day`` that ``user`` may claim without breaking a rule (held by
-    none of ``skip_staff``), or None."""
-    from extensions import db
-    from scheduling import boardplan, edits
-
-    staff = user.staff_member
-    plan = boardplan.current_plan(staff.team_id, day)
-    held = {a.visit_id for a in plan.assignments if a.staff_id in skip_staff | {staff.id}}
-    for visit in single_visits(staff.team_id, day):
-        if visit.id in held:
-            continue
-        result = edits.claim(visit, visit.version, staff, user)
-        db.session.rollback()
-        if result.applied:
-            return visit.id
-    return None
-
-
 def find_lead_claim(user, staff_id: int, staff_day: date, monday: date) -> dict:
     """The first day after demo-staff's (within the seeded fortnight) with a visit held by
     neither of them that demo-lead can claim. Which days leave the lead room depends on the
     weekday the tests run on, so the day view's claim test is told rather than guessing."""
     for i in range(1, (monday + timedelta(days=14) - staff_day).days):
         day = staff_day + timedelta(days=i)
-        visit = _claimable(user, day, {staff_id})
+        tries = _claims(user, day, frozenset({staff_id}))
+        visit = next((v.id for v, result in tries if result.applied), None)
         if visit is not None:
             return {"lead_day": day.isoformat(), "lead_ok": visit}
     raise RuntimeError("demo-lead can claim no visit after demo-staff's day")

@@ -52,7 +52,8 @@ def test_relabelling_moves_a_route_to_a_staff_member_with_a_free_shift():
     a = _plan(p, ("v0", ("s1",), "0 08:00"), ("v1", ("s2",), "1 08:00"))
     as_is, _ = recombine_bench.recombine(p, [a], seconds=5, workers=1)
     moved, _ = recombine_bench.recombine(p, [a], seconds=5, workers=1, relabel=True)
-    assert_valid(p, as_is) and assert_valid(p, moved)
+    assert_valid(p, as_is)
+    assert_valid(p, moved)
     assert _faces(p, as_is) == 2 and _faces(p, moved) == 1
 
 
