@@ -114,9 +114,17 @@ def improve(search: Search) -> None:
             continue
         if search.rescue is not None and search.used() >= RESCUE_AT * search.limit:
             search.rescue_days()
+        if search.small and len(search.settled) == len(days):
+            # Every day is optimal given the others: only the whole horizon can gain.
+            if not _horizon_open(search):
+                break
+            STATS["horizon", horizon_move(search, start_used)] += 1
+            _report(search, start_used)
+            break
         move = "day" if search.small else CYCLE[round_no % len(CYCLE)]
         if move == "day":
-            ok = day_move(search, rng.choice(days))
+            day = rng.choice(days)
+            ok = day not in search.settled and day_move(search, day)
         elif move == "greedy":
             ok = greedy_day_move(search, rng.choice(days))
         elif move == "swap":
@@ -163,9 +171,14 @@ def _horizon_due(search: Search) -> bool:
     """The horizon move's turn: not yet tried, at least HORIZON_WORKERS, a small model, and
     HORIZON_AT of the time used (the LNS first: its fills and cover windows place the
     visits still out, which CP-SAT from a hint rarely does)."""
+    return _horizon_open(search) and search.used() >= HORIZON_AT * search.limit
+
+
+def _horizon_open(search: Search) -> bool:
+    """The horizon move may still run: not tried, enough workers, a small model."""
     if search.horizon_tried or not HORIZON_ARCS or search.workers < HORIZON_WORKERS:
         return False
-    return search.used() >= HORIZON_AT * search.limit and search.horizon_arcs <= HORIZON_ARCS
+    return search.horizon_arcs <= HORIZON_ARCS
 
 
 def horizon_move(search: Search, start_used: float) -> bool:
@@ -217,7 +230,12 @@ def day_move(search: Search, day: int) -> bool:
     search.install(day, result)
     if len(search.by_day) == 1 and search.small:
         search.proven = result.status == "OPTIMAL"
-    return search.accept(before)
+    improved = search.accept(before)
+    if search.incumbent != before:
+        search.settled.clear()  # the other days' optimum may have moved
+    if search.small and result.status == "OPTIMAL":
+        search.settled.add(day)
+    return improved
 
 
 def fill_move(search: Search) -> bool:

@@ -81,6 +81,9 @@ class Search:
         self.best: tuple[int, dict[str, Assignment]] | None = None  # see keep_best
         self.kicks = 0  # worse swaps still allowed (lns.KICKS)
         self.horizon_tried = False  # lns.horizon_move runs once
+        # Small problems: days whose last re-route CP-SAT proved optimal with the rest of
+        # the plan as it still is (lns.day_move); once all are, day moves cannot gain.
+        self.settled: set[int] = set()
 
     # -- time -------------------------------------------------------------------
     def elapsed(self) -> float:

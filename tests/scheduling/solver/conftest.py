@@ -17,6 +17,7 @@ from scheduling.solver.validate import check_plan
 
 DAY = "2026-11-23"
 OFFICE = (58.4035, 15.5786)
+TWO_DAYS = ("2026-11-23", "2026-11-24")
 
 
 def bench_script(name: str) -> ModuleType:
@@ -158,6 +159,23 @@ def solved(p: Problem, **kw) -> Plan:
     plan = solve(p, **{**FAST, **kw})
     assert_valid(p, plan)
     return plan
+
+
+def one_hour_each_day(clients: list[str], s1_max_minutes: int | None = None):
+    """s1 works 08:00-09:00 on both days, s2 on the first, s3 on the second (no home);
+    each client has a visit at 08:00 sharp for the whole hour on both days."""
+    hour = (("08:00", "09:00"),)
+    crew = [
+        staff("s1", hour, home=None, days=TWO_DAYS, max_minutes=s1_max_minutes),
+        staff("s2", hour, home=None, day=TWO_DAYS[0]),
+        staff("s3", hour, home=None, day=TWO_DAYS[1]),
+    ]
+    visits = [
+        visit(f"{c}-{i}", c, "08:00", "08:00", duration=60, day=d)
+        for c in clients
+        for i, d in enumerate(TWO_DAYS)
+    ]
+    return problem(crew, [client(c) for c in clients], visits, days=2)
 
 
 def chain_day() -> Problem:

@@ -17,6 +17,7 @@ from scheduling.solver.lns import (
     _horizon_due,
     _stall,
     cover_move,
+    day_move,
     fill_move,
     horizon_move,
 )
@@ -25,9 +26,19 @@ from scheduling.solver.plan import Assignment, Plan
 from scheduling.solver.problem import Problem, parse
 from scheduling.solver.routes import route_ok, routes_of
 from scheduling.solver.search import Search
+from scheduling.solver.solve import solve
 from scheduling.solver.travel import TravelTimes
 
-from .conftest import DAY, assert_valid, chain_day, client, problem, staff, visit
+from .conftest import (
+    DAY,
+    assert_valid,
+    chain_day,
+    client,
+    one_hour_each_day,
+    problem,
+    staff,
+    visit,
+)
 
 
 def _search_for(p: Problem, limit: float) -> Search:
@@ -526,3 +537,28 @@ def test_a_cancel_ends_the_horizon_move_without_waiting_for_its_time():
     horizon_move(s, 0.0)
     assert time.perf_counter() - began < 10  # not the 60 s it was given
     assert s.objective <= before and len(s.incumbent) >= 1
+
+
+def test_a_small_search_stops_once_every_day_is_optimal_given_the_others(monkeypatch):
+    """Repeatable runs count CP-SAT's deterministic time, which a tiny day barely uses: the
+    search re-routed these two days for its whole budget (42,300 day moves and 85 s of wall
+    time for a 2 s limit). Once each day is proven optimal with the other as it is, no day
+    move can gain, and the search ends."""
+    p = one_hour_each_day(["c1", "c2"])
+    calls = []
+
+    def counted(search, day):
+        calls.append(day)
+        return day_move(search, day)
+
+    monkeypatch.setattr(lns, "day_move", counted)
+    plan = solve(p, time_limit_s=2, workers=1, seed=0, deterministic=True)
+    assert_valid(p, plan)
+    assert not plan.unassigned and plan.metrics["counts"]["distinct_staff"] == 3
+    assert sorted(set(calls)) == [0, 1] and len(calls) <= 4
+    # Two workers: the whole horizon is tried as soon as the days are settled; it proves
+    # the plan optimal.
+    calls.clear()
+    plan = solve(p, time_limit_s=2, workers=2, seed=0, deterministic=True)
+    assert plan.status == "OPTIMAL" and plan.metrics["counts"]["distinct_staff"] == 3
+    assert len(calls) <= 4
