@@ -10,7 +10,9 @@ cost is the staff it uses), a row is time that every valid plan must respect:
   (home legs inside the shift taken off both ends), holds the visits that must lie in it,
   each with the part inside the window of its shortest possible leg in (from home, or from
   the place of any visit that could come before it on that shift), less the break when
-  its window lies inside and the shortest leg home when b is the shift's end;
+  its window lies inside (plus one visit's leg charge: the first visit in the window may
+  have travelled before a and waited through the break) and the shortest leg home when b
+  is the shift's end;
 - each staff member's visit minutes stay within ``max_minutes``.
 
 Every valid plan satisfies these rows (hard rules 1-5 and 7 relaxed: the order of stops is
@@ -79,6 +81,7 @@ class Relaxation:
     by_client: dict[str, list[Visit]]
     candidates: dict[str, list[str]]  # visit id -> shift keys
     home_back: dict[str, int]  # shift key -> shortest leg home from any of its visits
+    on_shift: dict[str, list[str]]  # shift key -> ids of the visits it can hold
     left_out: int
     rows: list[Row] = field(default_factory=list)
     rows_by_key: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
@@ -115,7 +118,18 @@ class Relaxation:
         sh = self.refs[key].shift
         room = b - a
         if sh.break_ is not None and a <= sh.break_.earliest and sh.break_.latest <= b:
+            # The first visit in the window may have travelled before a and waited: then
+            # what the row charges it for its leg may be the break's idle time. So the
+            # room keeps the largest such charge.
             room -= sh.break_.minutes
+            room += max(
+                (
+                    min(slot.lead, slot.lo - a)
+                    for slot in (self.slots[vid, key] for vid in self.on_shift[key])
+                    if a <= slot.lo and slot.hi <= b
+                ),
+                default=0,
+            )
         if b == sh.end:
             room -= self.home_back[key]
         return Row(key, a, b, max(room, 0))
@@ -171,7 +185,8 @@ def relaxation(problem: Problem, allowance: int = 0) -> Relaxation:
     for v in problem.visits:
         if candidates[v.id]:
             by_client[v.client].append(v)
-    rel = Relaxation(problem, slots, refs, dict(by_client), candidates, home_back, left_out)
+    shifts = {key: [v.id for v in vs] for key, vs in on_shift.items()}
+    rel = Relaxation(problem, slots, refs, dict(by_client), candidates, home_back, shifts, left_out)
     for key, ref in refs.items():  # every shift's whole time, and every max_minutes
         rel.add_row(rel.window_row(key, ref.shift.start, ref.shift.end))
     for s in problem.staff:
@@ -383,11 +398,17 @@ def generate(
     return lp_value, lagrange, added_rows, added_cols
 
 
-def dive(master: Master, seconds: float, price_seconds: float, log=None) -> int | None:
+def dive(
+    master: Master,
+    seconds: float,
+    price_seconds: float,
+    log=None,
+    floors: dict[str, int] | None = None,
+) -> int | None:
     """One column per client by diving: column and row generation over the clients not
     yet fixed (a few rounds), then the column the LP uses most is fixed (with every other
-    column it uses fully), until every client has one. When the LP then needs a client's
-    artificial column, that step is undone and its column banned. The faces of the
+    column it uses fully), until every client has one. When the LP, converged, then needs
+    a client's artificial column, that step is undone and its column banned. The faces of the
     result when it fills no shift window, else None."""
     start, rel = time.perf_counter(), master.rel
     clients = sorted(rel.by_client)
@@ -398,6 +419,8 @@ def dive(master: Master, seconds: float, price_seconds: float, log=None) -> int 
             if not added_rows and not added_cols:
                 break
         if any(a > EPS for a in master.artificial.values()):
+            if added_rows or added_cols:
+                continue  # not converged: the columns that would fit may not be found yet
             if not step:
                 return None  # no room even before this dive fixed anything
             master.banned.add(master.fixed[step[0]])
@@ -423,7 +446,9 @@ def dive(master: Master, seconds: float, price_seconds: float, log=None) -> int 
                 step.append(c)
         if log:
             log(
-                f"dive: {len(master.fixed)} of {len(clients)} clients fixed, "
+                f"dive: {len(master.fixed)} of {len(clients)} clients fixed "
+                f"({sum(master.columns[j][2] for j in master.fixed.values())} faces, floor "
+                f"{sum((floors or {}).get(c, 0) for c in master.fixed)}), "
                 f"{len(master.banned)} columns banned, {len(rel.rows)} rows, "
                 f"{len(master.columns)} columns, {time.perf_counter() - start:.0f} s"
             )
@@ -505,7 +530,7 @@ def bound(
             break
     floor = client_lower_bounds(problem)
     chosen = integer(master, integer_seconds, log) if integer_seconds > 0 else None
-    dived = dive(master, dive_seconds, price_seconds, log) if dive_seconds > 0 else None
+    dived = dive(master, dive_seconds, price_seconds, log, floor) if dive_seconds > 0 else None
     return {
         "integer": chosen,
         "dive": dived,
@@ -516,7 +541,8 @@ def bound(
         if dived is not None
         else None,
         "bound": best,
-        "faces": math.ceil(best - 1e-6) if best > -math.inf else 0,
+        # inf: some client has no column at all (max_distinct_staff, pins): no complete plan
+        "faces": math.ceil(best - 1e-6) if math.isfinite(best) else None,
         "lp": lp_value,
         "floor": sum(floor.values()),
         "clients": sum(1 for b in floor.values() if b > 0),
@@ -561,6 +587,8 @@ def main(argv: list[str] | None = None) -> None:
         log=lambda m: print(m, file=sys.stderr),
     )
     floor, n = out["floor"], out["clients"]
+    if out["faces"] is None:
+        sys.exit(f"no complete plan: bound {out['bound']} after {out['rounds']} rounds")
     print(
         f"floor {floor} faces ({floor / n:.2f} per client); capacity bound {out['bound']:.2f} "
         f"-> at least {out['faces']} faces ({out['faces'] / n:.2f} per client, "
