@@ -232,7 +232,9 @@ def price(
             if len(lits) > 1:
                 model.add_at_most_one(lits)
         for pin in v.pinned:
-            model.add(sum(per_staff.get(pin.staff, [])) == 1)
+            if pin.staff not in per_staff:
+                return math.inf, None, None  # pinned to someone with no shift for it
+            model.add(sum(per_staff[pin.staff]) == 1)
     _forbid_clashes(model, rel, visits, x)
     client = problem.client_by_id[client_id]
     if client.max_distinct_staff is not None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from scheduling.solver.bench import instance
 from scheduling.solver.lowerbound import client_lower_bounds
 from scheduling.solver.metrics import distinct_staff_per_client
+from scheduling.solver.problem import Pin
 
 from .conftest import bench_script, one_hour_each_day, solved
 
@@ -43,3 +46,15 @@ def test_the_bound_lies_between_the_floor_and_a_complete_plan_on_a_generated_tea
     assert out["converged"] and out["left_out"] == 0
     assert sum(client_lower_bounds(p).values()) == out["floor"] <= out["faces"] <= faces
     assert out["lp"] >= out["bound"] - 1e-6  # the LP over the columns found is not below it
+
+
+def test_a_pin_counts_and_a_pin_no_shift_can_keep_leaves_no_complete_plan():
+    p = one_hour_each_day(["c1"])
+    first = p.visits[0]  # day 1, when s1 and s2 work
+
+    def pinned_to(sid: str):
+        held = dataclasses.replace(first, pinned=(Pin(sid, None),))
+        return dataclasses.replace(p, visits=(held, *p.visits[1:]))
+
+    assert capacity_bound.bound(pinned_to("s2"), seconds=10)["faces"] == 2
+    assert capacity_bound.bound(pinned_to("s3"), seconds=10)["faces"] is None  # s3: day 2
