@@ -30,12 +30,12 @@ floor.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from ortools.linear_solver import pywraplp
@@ -43,7 +43,7 @@ from ortools.sat.python import cp_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scheduling.solver.bench import MAIN, SEED, instance  # noqa: E402
+from scheduling.solver.bench import instance_arguments, instance_of  # noqa: E402
 from scheduling.solver.chunks import ShiftRef, candidate_shifts, start_domain  # noqa: E402
 from scheduling.solver.lowerbound import client_lower_bounds  # noqa: E402
 from scheduling.solver.problem import Problem, Visit  # noqa: E402
@@ -81,17 +81,28 @@ class Relaxation:
     by_client: dict[str, list[Visit]]
     candidates: dict[str, list[str]]  # visit id -> shift keys
     home_back: dict[str, int]  # shift key -> shortest leg home from any of its visits
-    on_shift: dict[str, list[str]]  # shift key -> ids of the visits it can hold
     left_out: int
     rows: list[Row] = field(default_factory=list)
     rows_by_key: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     seen: set[tuple[str, int, int]] = field(default_factory=set)
 
+    @cached_property
+    def on_shift(self) -> dict[str, list[str]]:
+        """Shift key -> ids of the visits it can hold."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for vid, keys in self.candidates.items():
+            for key in keys:
+                out[key].append(vid)
+        return out
+
     def coefficient(self, row: Row, vid: str, key: str) -> int:
-        """Minutes a visit on the shift ``key`` takes inside the row's window (0: not held)."""
+        """Minutes a visit on the shift ``key`` takes inside the row's window (0: not held,
+        or a row of another shift or staff member)."""
         visit = self.problem.visit_by_id[vid]
-        if row.key.startswith("max:"):
-            return visit.duration if self.refs[key].staff.id == row.key[4:] else 0
+        if row.key == self.max_key(key):
+            return visit.duration
+        if row.key != key:
+            return 0
         slot = self.slots[vid, key]
         if not (row.a <= slot.lo and slot.hi <= row.b):
             return 0
@@ -185,8 +196,7 @@ def relaxation(problem: Problem, allowance: int = 0) -> Relaxation:
     for v in problem.visits:
         if candidates[v.id]:
             by_client[v.client].append(v)
-    shifts = {key: [v.id for v in vs] for key, vs in on_shift.items()}
-    rel = Relaxation(problem, slots, refs, dict(by_client), candidates, home_back, shifts, left_out)
+    rel = Relaxation(problem, slots, refs, dict(by_client), candidates, home_back, left_out)
     for key, ref in refs.items():  # every shift's whole time, and every max_minutes
         rel.add_row(rel.window_row(key, ref.shift.start, ref.shift.end))
     for s in problem.staff:
@@ -296,18 +306,15 @@ class Master:
         if r is None:
             return
         for j in self.by_key.get(row.key, []):
-            c = sum(
-                self.rel.coefficient(row, vid, key)
-                for vid, key in self.columns[j][1]
-                if row.key in (key, self.rel.max_key(key))
-            )
+            c = sum(self.rel.coefficient(row, vid, key) for vid, key in self.columns[j][1])
             if c:
                 self.coefs[j][r] = c
 
-    def solve_lp(self) -> tuple[float, dict[str, float], list[float]]:
-        """(LP value, client duals, the LP's use of each column). Each client may also
-        take an artificial column that costs more than any real one, so the LP is
-        always feasible; prices are read from the duals of the rows."""
+    def solve_lp(self) -> tuple[float, dict[str, float]]:
+        """(LP value, client duals); the LP's use of each column goes to ``use``, of each
+        artificial column to ``artificial``, and the rows' prices to the rows. Each client
+        may also take an artificial column that costs more than any real one, so the LP is
+        always feasible."""
         lp = pywraplp.Solver.CreateSolver("GLOP")
         rel = self.rel
         z = [
@@ -335,11 +342,8 @@ class Master:
         for row, ct in zip(rel.rows, rows, strict=True):
             row.price = max(0.0, -ct.dual_value())
         self.artificial = {c: var.solution_value() for c, var in arts.items()}
-        return (
-            objective.Value(),
-            {c: ct.dual_value() for c, ct in conv.items()},
-            [var.solution_value() for var in z],
-        )
+        self.use = [var.solution_value() for var in z]
+        return objective.Value(), {c: ct.dual_value() for c, ct in conv.items()}
 
     def separate(self, use: list[float], most: int) -> int:
         """Adds up to ``most`` shift windows that the LP's assignment overfills (the most
@@ -380,11 +384,10 @@ def generate(
     the LP. (LP value, Lagrangian bound, rows added, columns added); the bound holds for
     every complete plan only while no client is fixed."""
     rel = master.rel
-    lp_value, duals, use = master.solve_lp()
-    added_rows = master.separate(use, rows_per_round)
+    lp_value, duals = master.solve_lp()
+    added_rows = master.separate(master.use, rows_per_round)
     if added_rows:
-        lp_value, duals, use = master.solve_lp()
-    master.use = use
+        lp_value, duals = master.solve_lp()
     lagrange, added_cols = -sum(row.price * row.room for row in rel.rows), 0
     for c in sorted(rel.by_client):
         if c in master.fixed:
@@ -568,17 +571,14 @@ def _coefs(rel: Relaxation, column: Column) -> dict[int, int]:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--days", type=int, default=MAIN[0])
-    ap.add_argument("--staff", type=int, default=MAIN[1])
-    ap.add_argument("--seed", type=int, default=SEED)
+    instance_arguments(ap)
     ap.add_argument("--seconds", type=float, default=600.0)
     ap.add_argument("--price-seconds", type=float, default=2.0)
     ap.add_argument("--allowance", type=int, default=0, help="travel minutes added per visit")
     ap.add_argument("--integer-seconds", type=float, default=0.0)
     ap.add_argument("--dive-seconds", type=float, default=0.0)
-    ap.add_argument("--pools", help="write the dive's staff per client to this JSON file")
     args = ap.parse_args(argv)
-    problem = instance(args.days, args.staff, args.seed)
+    problem = instance_of(args)
     out = bound(
         problem,
         args.seconds,
@@ -605,8 +605,6 @@ def main(argv: list[str] | None = None) -> None:
         )
     if args.dive_seconds > 0:
         print(f"dive, one column per client, no window overfilled: {out['dive'] or 'none'} faces")
-    if args.pools and out["pools"] is not None:
-        Path(args.pools).write_text(json.dumps(out["pools"], indent=1))
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scheduling.solver.bench import MAIN, SEED, instance  # noqa: E402
+from scheduling.solver.bench import instance_arguments, instance_of  # noqa: E402
 from scheduling.solver.chunks import DAY, candidate_shifts, chunk_day, hold  # noqa: E402
 from scheduling.solver.model import ChunkInput, build_model, fixed_context  # noqa: E402
 from scheduling.solver.plan import Assignment  # noqa: E402
@@ -73,15 +73,13 @@ def check_day(
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--days", type=int, default=MAIN[0])
-    ap.add_argument("--staff", type=int, default=MAIN[1])
-    ap.add_argument("--seed", type=int, default=SEED)
+    instance_arguments(ap)
     ap.add_argument("--time-limit", type=float, default=60.0, help="the solver's limit")
     ap.add_argument("--seconds", type=float, default=90.0, help="CP-SAT per day")
     ap.add_argument("--after", default="16:00", help="re-route visits ending after this")
     args = ap.parse_args(argv)
     hours, minutes = (int(x) for x in args.after.split(":"))
-    problem = instance(args.days, args.staff, args.seed)
+    problem = instance_of(args)
     plan = solve(problem, time_limit_s=args.time_limit, seed=0)
     assert not check_plan(problem, plan), "the solver's plan must be valid"
     out_days = sorted(

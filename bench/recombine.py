@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scheduling.solver import metrics  # noqa: E402
-from scheduling.solver.bench import MAIN, SEED, instance  # noqa: E402
+from scheduling.solver.bench import instance_arguments, instance_of  # noqa: E402
 from scheduling.solver.chunks import ShiftRef  # noqa: E402
 from scheduling.solver.lowerbound import client_lower_bounds  # noqa: E402
 from scheduling.solver.objective import place_counts  # noqa: E402
@@ -214,10 +214,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--time-limit", type=float, default=40.0, help="per solve (repeatable)")
     ap.add_argument("--seconds", type=float, default=120.0, help="for the recombination")
     ap.add_argument("--relabel", action="store_true")
-    ap.add_argument("--days", type=int, default=MAIN[0])
-    ap.add_argument("--staff", type=int, default=MAIN[1])
+    instance_arguments(ap)
     args = ap.parse_args(argv)
-    problem = instance(args.days, args.staff, SEED)
+    problem = instance_of(args)
     floor = sum(client_lower_bounds(problem).values())
     print(
         f"floor {floor} faces\n\n| plan | objective | faces | faces ÷ floor | travel min "

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scheduling.solver.bench import MAIN, SEED, instance  # noqa: E402
+from scheduling.solver.bench import instance_arguments, instance_of  # noqa: E402
 from scheduling.solver.chunks import candidate_shifts  # noqa: E402
 from scheduling.solver.lowerbound import lower_bound_mean  # noqa: E402
 from scheduling.solver.pools import choose_pools  # noqa: E402
@@ -33,15 +33,13 @@ from scheduling.solver.travel import TravelTimes  # noqa: E402
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--days", type=int, default=MAIN[0])
-    ap.add_argument("--staff", type=int, default=MAIN[1])
-    ap.add_argument("--seed", type=int, default=SEED)
+    instance_arguments(ap)
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--allowance", type=int, default=0, help="travel minutes per visit")
     ap.add_argument("--grid", action="store_true", help="the solver's hourly checks only")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = ap.parse_args(argv)
-    problem = instance(args.days, args.staff, args.seed)
+    problem = instance_of(args)
     weights = {key: 0 for key in problem.weights}
     weights.update(
         unassigned=problem.weights["unassigned"], distinct_staff=problem.weights["distinct_staff"]

@@ -77,6 +77,19 @@ def instance(days: int, n_staff: int, seed: int = SEED) -> Problem:
     return parse(generate_problem(seed, n_staff=n_staff, n_clients=n_clients, days=days))
 
 
+def instance_arguments(ap: argparse.ArgumentParser) -> None:
+    """``--days``, ``--staff`` and ``--seed`` (the generator's): which bench instance a
+    ``bench/`` script runs on (default: the main one); ``instance_of`` builds it."""
+    ap.add_argument("--days", type=int, default=MAIN[0])
+    ap.add_argument("--staff", type=int, default=MAIN[1])
+    ap.add_argument("--seed", type=int, default=SEED, help="the generator's seed")
+
+
+def instance_of(args: argparse.Namespace) -> Problem:
+    """The instance ``instance_arguments`` asked for."""
+    return instance(args.days, args.staff, args.seed)
+
+
 def _ratio(a: float, b: float) -> float:
     return round(a / b, 3) if b else 0.0
 

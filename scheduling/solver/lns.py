@@ -114,13 +114,8 @@ def improve(search: Search) -> None:
             continue
         if search.rescue is not None and search.used() >= RESCUE_AT * search.limit:
             search.rescue_days()
-        if search.small and len(search.settled) == len(days):
-            # Every day is optimal given the others: only the whole horizon can gain.
-            if not _horizon_open(search):
-                break
-            STATS["horizon", horizon_move(search, start_used)] += 1
-            _report(search, start_used)
-            break
+        if _settled(search):
+            break  # every day optimal given the others, and the horizon move tried or barred
         move = "day" if search.small else CYCLE[round_no % len(CYCLE)]
         if move == "day":
             day = rng.choice(days)
@@ -170,8 +165,17 @@ def _stall(search: Search, mark: tuple[float, int]) -> tuple[float, int]:
 def _horizon_due(search: Search) -> bool:
     """The horizon move's turn: not yet tried, at least HORIZON_WORKERS, a small model, and
     HORIZON_AT of the time used (the LNS first: its fills and cover windows place the
-    visits still out, which CP-SAT from a hint rarely does)."""
-    return _horizon_open(search) and search.used() >= HORIZON_AT * search.limit
+    visits still out, which CP-SAT from a hint rarely does), or sooner once no day move
+    can gain (``_settled``)."""
+    return _horizon_open(search) and (
+        search.used() >= HORIZON_AT * search.limit or _settled(search)
+    )
+
+
+def _settled(search: Search) -> bool:
+    """A small problem whose every day CP-SAT proved optimal with the others as they are:
+    no day move can gain (``Search.settled``)."""
+    return search.small and len(search.settled) == len(search.by_day)
 
 
 def _horizon_open(search: Search) -> bool:
@@ -231,10 +235,11 @@ def day_move(search: Search, day: int) -> bool:
     if len(search.by_day) == 1 and search.small:
         search.proven = result.status == "OPTIMAL"
     improved = search.accept(before)
-    if search.incumbent != before:
-        search.settled.clear()  # the other days' optimum may have moved
-    if search.small and result.status == "OPTIMAL":
-        search.settled.add(day)
+    if search.small:
+        if search.incumbent != before:
+            search.settled.clear()  # the other days' optimum may have moved
+        if result.status == "OPTIMAL":
+            search.settled.add(day)
     return improved
 
 

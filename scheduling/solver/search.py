@@ -282,6 +282,7 @@ class Search:
     def install_all(self, result: ChunkResult) -> None:
         """The result of ``horizon_input`` as the incumbent."""
         self.incumbent = {a.visit: a for a in result.assignments}
+        self.settled.clear()  # each day's optimum was given the old plan's other days
 
     def install(self, day: int, result: ChunkResult) -> None:
         for v in self.by_day[day]:

@@ -6,19 +6,18 @@ from scheduling.solver.metrics import distinct_staff_per_client
 from scheduling.solver.plan import Assignment, Plan
 from scheduling.solver.validate import score_plan
 
-from .conftest import assert_valid, at, bench_script, client, problem, staff, visit
+from .conftest import TWO_DAYS, assert_valid, at, bench_script, client, problem, staff, visit
 
 recombine_bench = bench_script("recombine")
-DAYS = ("2026-11-23", "2026-11-24")
 
 
 def _two_days(required: int = 1, team: int = 2):
     """c1 at 08:00 on both days; ``team`` staff (s1, s2, ...) work both days."""
     visits = [
         visit(f"v{i}", "c1", "08:00", "08:30", day=d, staff_required=required)
-        for i, d in enumerate(DAYS)
+        for i, d in enumerate(TWO_DAYS)
     ]
-    crew = [staff(f"s{k}", days=DAYS) for k in range(1, team + 1)]
+    crew = [staff(f"s{k}", days=TWO_DAYS) for k in range(1, team + 1)]
     return problem(crew, [client("c1")], visits, days=2)
 
 
@@ -27,7 +26,7 @@ def _plan(p, *placed: tuple[str, tuple[str, ...], str]) -> Plan:
     out = []
     for vid, who, when in placed:
         day, hhmm = when.split()
-        out.append(Assignment(vid, who, p.to_minute(at(hhmm, DAYS[int(day)]))))
+        out.append(Assignment(vid, who, p.to_minute(at(hhmm, TWO_DAYS[int(day)]))))
     return Plan(p.name, "FEASIBLE", out, [])
 
 
@@ -67,8 +66,8 @@ def test_both_staff_of_a_double_visit_come_from_routes_with_the_same_start():
     # first day would be the same two faces at two different starts
     got = {x.visit: (x.staff, x.start) for x in plan.assignments}
     assert got == {
-        "v0": (("s1", "s3"), p.to_minute(at("08:10", DAYS[0]))),
-        "v1": (("s1", "s3"), p.to_minute(at("08:00", DAYS[1]))),
+        "v0": (("s1", "s3"), p.to_minute(at("08:10", TWO_DAYS[0]))),
+        "v1": (("s1", "s3"), p.to_minute(at("08:00", TWO_DAYS[1]))),
     }
 
 
