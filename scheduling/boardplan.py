@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
 from extensions import db
-from scheduling import service
+from scheduling import published, service
 from scheduling.models import Assignment, Plan, Visit
 from scheduling.solver import plan as sp
 from scheduling.solver.problem import TIME_FORMAT, Problem, parse
-from teams.models import Team, User
+from teams.models import User
 
 sid = service.staff_key
 vid = service.visit_key
@@ -25,18 +25,9 @@ cid = service.client_key
 row_id = service.key_id
 
 
-def horizon_end(plan: Plan) -> date:
-    return plan.horizon_start + timedelta(days=plan.days)
-
-
-def current_plan(team_id: int, day: date) -> Plan | None:
-    """The newest plan version (draft or published) that covers the day."""
-    return service.latest_plan(team_id, day=day)
-
-
-def published_plan(team_id: int, day: date) -> Plan | None:
-    """The newest published plan version that covers the day."""
-    return service.latest_plan(team_id, "published", day)
+horizon_end = published.horizon_end
+published_plan = published.published_plan  # what is published for a day (the one rule)
+current_plan = published.current_plan  # the version a page shows for a day
 
 
 def plan_for_week(team_id: int, monday: date) -> Plan | None:
@@ -54,23 +45,31 @@ def published_for(plan: Plan) -> Plan | None:
     return base or published_plan(plan.team_id, plan.horizon_start)
 
 
+def plans_by_day(team_id: int, start: date, end: date) -> dict[date, Plan | None]:
+    """Day -> the version the pages show for it (current_plan), for days in [start, end)."""
+    return {day: current_plan(team_id, day) for day in published.days_between(start, end)}
+
+
 def draft_for_edit(plan: Plan, user: User | None) -> Plan:
-    """The plan a hand edit changes: the draft itself, or a new draft of a published plan.
+    """The plan a hand edit changes: the draft itself if it is still built on what is
+    published for all its days, else a new draft (new_draft_from: the published plan, or an
+    overtaken draft's edits on the days it still fits).
 
     Making that draft is serialised per team (a row lock on the team): an edit that found the
-    same published plan as a concurrent one waits, then edits the draft the first one made,
-    instead of copying the published plan again and hiding the first edit in an older draft.
+    same plan as a concurrent one waits, then edits the draft the first one made, instead of
+    copying the plan again and hiding the first edit in an older draft.
     """
-    if plan.state == "draft":
+    if plan.state == "draft" and not published.stale_days(plan):
         return plan
-    db.session.execute(sa.select(Team.id).where(Team.id == plan.team_id).with_for_update())
+    published.lock_team(plan.team_id)
     newer = db.session.scalars(
         sa.select(Plan)
         .where(Plan.team_id == plan.team_id, Plan.state == "draft", Plan.based_on_id == plan.id)
         .where(Plan.version > plan.version)
         .order_by(Plan.version.desc())
-    ).first()
-    return newer or service.new_draft_from(plan, user)
+    )
+    fresh = next((d for d in newer if not published.stale_days(d)), None)
+    return fresh or service.new_draft_from(plan, user)
 
 
 def plan_rows(plan: Plan, start: date, end: date) -> list[Assignment]:

@@ -27,6 +27,7 @@ from extensions import db
 from scheduling import plans
 from scheduling.models import Plan, SolverRun
 from scheduling.problem_builder import build_problem
+from scheduling.published import lock_team
 from teams.models import Team, User
 from timeutil import utcnow
 
@@ -180,6 +181,7 @@ def run_solver(
     if violations:
         detail = "; ".join(f"rule {v.rule} {v.code}: {v.message}" for v in violations[:5])
         return _fail_commit(run, "invalid_plan", detail)
+    lock_team(run.team_id)  # no publish between this check and the draft's record of it
     if plan_changed_since(run):
         return _fail_commit(run, "plan_changed", "a hand edit or a publish came first")
     team = db.session.get(Team, run.team_id)

@@ -73,6 +73,10 @@ class Plan(db.Model):
     version: so.Mapped[int]  # 1, 2, 3 ... per team
     state: so.Mapped[str] = so.mapped_column(sa.String(20), default="draft")
     based_on_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("plans.id"))
+    # What was published when the version was made: ISO day -> id of the published plan in
+    # force that day (None: nothing published). A draft whose days no longer match is
+    # outdated and is not published (plans.stale_days); None on versions made before this.
+    base_by_day: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     published_at: so.Mapped[datetime | None]

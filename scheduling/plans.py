@@ -1,7 +1,8 @@
 """Plan versions: ids shared with the problem JSON, lookups, drafts, publishing and diffs.
 
-A plan version is never changed after publishing; edits go to a new draft copied from it
-(`new_draft_from`). Functions flush; the view or job commits once.
+A plan version is never changed after publishing; edits go to a new draft copied, day by
+day, from what is published (`new_draft_from`, scheduling/published.py). A draft overtaken
+by a newer publication is not published. Functions flush; the view or job commits once.
 """
 
 from __future__ import annotations
@@ -15,6 +16,16 @@ import sqlalchemy.orm as so
 import audit
 from extensions import db
 from scheduling.models import Assignment, Plan, Visit
+from scheduling.published import (
+    base_by_day,
+    base_record,
+    horizon_end,
+    ids_by_day,
+    lock_team,
+    newest_by_day,
+    rows_on_days,
+    stale_days,
+)
 from teams.models import StaffMember, Team, User
 from timeutil import utcnow
 
@@ -52,19 +63,14 @@ def key_id(key: str) -> int:
 # -- lookups -----------------------------------------------------------------------------
 
 
-def covers(plan: Plan, day: date) -> bool:
-    return plan.horizon_start <= day < plan.horizon_start + timedelta(days=plan.days)
-
-
 def latest_plan(team_id: int, state: str | None = None, day: date | None = None) -> Plan | None:
     """The newest version of the team's plan (in `state`, covering `day`, if given)."""
+    if day is not None:
+        return newest_by_day(team_id, day, day + timedelta(days=1), state)[day]
     query = sa.select(Plan).where(Plan.team_id == team_id).order_by(Plan.version.desc())
     if state is not None:
         query = query.where(Plan.state == state)
-    for plan in db.session.scalars(query):
-        if day is None or covers(plan, day):
-            return plan
-    return None
+    return db.session.scalars(query).first()
 
 
 def latest_plan_for(team_id: int, start: date, days: int, state: str | None = None) -> Plan | None:
@@ -83,31 +89,11 @@ def current_assignments(
     team_id: int, start: date, end: date, state: str | None = "published"
 ) -> dict[int, list[Assignment]]:
     """visit id -> its assignments in the newest plan version (in `state`) covering the visit's
-    day, for visits in [start, end). The one rule for "the plan now in force" per visit."""
-    query = sa.select(Plan).where(Plan.team_id == team_id).order_by(Plan.version.desc())
-    if state is not None:
-        query = query.where(Plan.state == state)
-    plans = [p for p in db.session.scalars(query) if p.horizon_start < end]
-    plans = [p for p in plans if start < p.horizon_start + timedelta(days=p.days)]
-    if not plans:
+    day, for visits in [start, end). With the default: what is published for each day
+    (published.published_by_day), the plan in force."""
+    if start >= end:
         return {}
-    rows = db.session.scalars(
-        sa.select(Assignment)
-        .join(Assignment.visit)
-        .options(so.contains_eager(Assignment.visit))  # one query, visits included
-        .where(Assignment.plan_id.in_([p.id for p in plans]))
-        .where(Visit.date >= start, Visit.date < end)
-    )
-    by_plan: dict[tuple[int, date], dict[int, list[Assignment]]] = {}
-    for a in rows:
-        by_plan.setdefault((a.plan_id, a.visit.date), {}).setdefault(a.visit_id, []).append(a)
-    out: dict[int, list[Assignment]] = {}
-    for day_offset in range((end - start).days):
-        day = start + timedelta(days=day_offset)
-        plan = next((p for p in plans if covers(p, day)), None)
-        if plan is not None:
-            out.update(by_plan.get((plan.id, day), {}))
-    return out
+    return rows_on_days(ids_by_day(newest_by_day(team_id, start, end, state)))
 
 
 def next_version(team_id: int) -> int:
@@ -119,7 +105,8 @@ def next_version(team_id: int) -> int:
 
 
 def new_plan(team: Team, start: date, days: int, user: User | None, **fields) -> Plan:
-    """An empty draft version for the team (flushed)."""
+    """An empty draft version for the team that records what is published for each of its
+    days now, the state it is built on (flushed)."""
     plan = Plan(
         team_id=team.id,
         horizon_start=start,
@@ -127,6 +114,7 @@ def new_plan(team: Team, start: date, days: int, user: User | None, **fields) ->
         version=next_version(team.id),
         state="draft",
         created_by_id=user.id if user else None,
+        base_by_day=base_record(team.id, start, start + timedelta(days=days)),
         **fields,
     )
     db.session.add(plan)
@@ -149,31 +137,43 @@ def copy_assignment(a: Assignment, plan: Plan) -> Assignment:
 
 
 def new_draft_from(plan: Plan, user: User | None = None) -> Plan:
-    """A new draft version with the same horizon and assignments as `plan` (to edit it)."""
+    """A new draft version with `plan`'s horizon, to edit: on each day `plan`'s assignments if
+    it is (or was built on) what is published for the day now, else what is published. So a
+    draft overtaken by a newer publication keeps its edits only on the days it still fits."""
     draft = new_plan(
         plan.team, plan.horizon_start, plan.days, user, based_on_id=plan.id,
         solver_status=plan.solver_status, solver_objective=plan.solver_objective,
         solver_bound=plan.solver_bound, solver_seconds=plan.solver_seconds,
-        solver_metrics=plan.solver_metrics, solver_unassigned=plan.solver_unassigned,
+        solver_metrics=plan.solver_metrics,
     )  # fmt: skip
-    for a in plan.assignments:
-        copy_assignment(a, draft)
-    db.session.flush()
+    published = base_by_day(draft)
+    own = base_by_day(plan) if plan.state == "draft" else dict.fromkeys(published, plan.id)
+    copy_days(draft, {d: plan.id if own.get(d) == p else p for d, p in published.items()})
     audit.log("plan.draft", draft, user_id=user.id if user else None, based_on=plan.id,
               version=draft.version)  # fmt: skip
     return draft
 
 
-def draft_for_editing(team: Team, start: date, days: int, user: User | None = None) -> Plan:
-    """The plan an edit goes to: the newest draft overlapping the dates if it is newer than
-    the newest published one, else a new draft copied from the published plan."""
-    draft = latest_plan_for(team.id, start, days, "draft")
-    published = latest_plan_for(team.id, start, days, "published")
-    if draft is not None and (published is None or draft.version > published.version):
-        return draft
-    if published is not None:
-        return new_draft_from(published, user)
-    return new_plan(team, start, days, user)
+def copy_days(plan: Plan, chosen: dict[date, int | None], skip: set[int] = frozenset()) -> None:
+    """Copy into a new version, for each day, the assignments of the version chosen for it
+    and the solver's reasons for that version's visits without staff (not the visits in
+    `skip`, which the caller places)."""
+    for rows in rows_on_days(chosen).values():
+        for a in rows:
+            if a.visit_id not in skip:
+                copy_assignment(a, plan)
+    source_ids = {plan_id for plan_id in chosen.values() if plan_id is not None}
+    sources = db.session.scalars(sa.select(Plan).where(Plan.id.in_(source_ids)))
+    entries = [(p.id, e) for p in sources for e in p.solver_unassigned or [] if e.get("visit")]
+    visit_ids = {key_id(e["visit"]) for _, e in entries} - set(skip)
+    days = dict(
+        db.session.execute(sa.select(Visit.id, Visit.date).where(Visit.id.in_(visit_ids)))
+        .tuples()
+        .all()
+    )
+    kept = [e for p, e in entries if chosen.get(days.get(key_id(e["visit"]))) == p]
+    plan.solver_unassigned = [*(plan.solver_unassigned or []), *kept]
+    db.session.flush()
 
 
 def may_publish(user: User, team: Team) -> bool:
@@ -184,11 +184,16 @@ def may_publish(user: User, team: Team) -> bool:
 
 
 def publish_plan(plan: Plan, user: User | None) -> Plan:
-    """Freeze a draft version as the published plan (PlanError if not allowed)."""
+    """Freeze a draft version as the published plan (PlanError if not allowed). A draft built
+    on a published state that has changed since for any of its days is refused
+    ("plan_stale"): it would undo the newer plan there; the team makes a new proposal."""
     if plan.state != "draft":
         raise PlanError("not_a_draft")
     if user is not None and not may_publish(user, plan.team):
         raise PlanError("publish_not_allowed")
+    lock_team(plan.team_id)
+    if stale_days(plan):
+        raise PlanError("plan_stale")
     plan.state = "published"
     plan.published_at = utcnow()
     plan.published_by_id = user.id if user else None
@@ -210,8 +215,9 @@ def store_solver_plan(
 ) -> Plan:
     """Store a solved plan (PROBLEM-FORMAT.md JSON) as a new draft version.
 
-    With `based_on` (a re-plan), that version's assignments of visits outside the problem
-    are copied unchanged. Staff pinned in the problem keep source "claimed"."""
+    With `based_on` (a re-plan), the draft has that version's horizon, and what is published
+    for each of its days is copied unchanged for the visits outside the problem. Staff
+    pinned in the problem keep source "claimed"."""
     start = date.fromisoformat(problem["horizon"]["start"])
     days = problem["horizon"]["days"]
     if based_on is not None:
@@ -240,9 +246,7 @@ def store_solver_plan(
             )
     if based_on is not None:
         solved = {key_id(v["id"]) for v in problem["visits"]}
-        for a in based_on.assignments:
-            if a.visit_id not in solved:
-                copy_assignment(a, plan)
+        copy_days(plan, base_by_day(plan), skip=solved)
     db.session.flush()
     audit.log("plan.propose", plan, user_id=user.id if user else None, version=plan.version,
               status=plan.solver_status, based_on=based_on.id if based_on else None)  # fmt: skip
@@ -269,10 +273,9 @@ class StaffChanges:
 def diff_plans(old: Plan | None, new: Plan, staff_id: int | None = None) -> list[StaffChanges]:
     """Per staff member: visits added, removed, or moved to another start, from old to new,
     on the days both versions cover."""
-    first, end = new.horizon_start, new.horizon_start + timedelta(days=new.days)
+    first, end = new.horizon_start, horizon_end(new)
     if old is not None:
-        first = max(first, old.horizon_start)
-        end = min(end, old.horizon_start + timedelta(days=old.days))
+        first, end = max(first, old.horizon_start), min(end, horizon_end(old))
 
     def within(plan: Plan | None) -> dict[tuple[int, int], Assignment]:
         rows = plan_assignments(plan) if plan else []

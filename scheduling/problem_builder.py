@@ -203,10 +203,10 @@ def build_problem(
 
     Visits: expanded, not cancelled, client at home. Shifts: inside the horizon, not on a
     day of absence. `history`: who visited whom in the published plans of the last eight
-    weeks. `previous`: the published plan in force. `pinned`: claimed or pinned staff of
-    the newest plan version. With `replan_from` (a published plan, after a sick call)
-    `previous` comes from it, changed places cost REPLAN_CHANGE_WEIGHT, and visits that
-    have started by `now` stay where they are (pinned)."""
+    weeks. `previous`: what is published for each day. `pinned`: claimed or pinned staff of
+    the newest plan version. With `replan_from` (the published plan, after a sick call)
+    changed places cost REPLAN_CHANGE_WEIGHT, and visits that have started by `now` stay
+    where they are (pinned)."""
     end = start + timedelta(days=days)
     has_office = team.office_lat is not None and team.office_lon is not None
     loaded = _preload(team.id)  # noqa: F841  (kept alive while the problem is built)
@@ -224,12 +224,7 @@ def build_problem(
 
     visits = _visits(team.id, start, end)
     newest = current_assignments(team.id, start, end, state=None)
-    if replan_from is not None:
-        previous = {}
-        for a in replan_from.assignments:
-            previous.setdefault(a.visit_id, []).append(a)
-    else:
-        previous = current_assignments(team.id, start, end, state="published")
+    previous = current_assignments(team.id, start, end, state="published")
     now = now or local_now()
     visit_rows = []
     for v in visits:

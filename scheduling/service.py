@@ -11,12 +11,15 @@ Visits from care needs (scheduling.expand)
     client_expects_visit(client, day) -> bool
 Problem (scheduling.problem_builder)
     build_problem(team, start, days, *, replan_from=None, now=None) -> dict   PROBLEM-FORMAT.md
+What is published for each day (scheduling.published, the one home of that fact)
+    published_by_day(team_id, start, end) -> {day: Plan | None};  published_plan(team_id, day)
+    current_plan(team_id, day) -> Plan | None     the version pages show and edits start from
+    stale_days(plan) -> list[date]                days a newer publication overtook a draft
 Plan versions (scheduling.plans)
     latest_plan(team_id, state=None, day=None) / latest_plan_for(team_id, start, days, state)
     current_assignments(team_id, start, end, state="published") -> {visit_id: [Assignment]}
-    new_draft_from(plan, user=None) -> Plan                  copy a version to edit it
-    draft_for_editing(team, start, days, user=None) -> Plan  newest draft, or a copy of published
-    may_publish(user, team) -> bool;  publish_plan(plan, user) -> Plan (PlanError)
+    new_draft_from(plan, user=None) -> Plan    copy a version, day by day what is published
+    may_publish(user, team) -> bool;  publish_plan(plan, user) -> Plan (PlanError, "plan_stale")
     diff_plans(old, new, staff_id=None) -> list[StaffChanges]
     plan_json(plan, problem) -> dict                          teamplan-plan/1 for a problem
 Solver runs (scheduling.jobs)
@@ -44,7 +47,6 @@ from scheduling.plans import (  # noqa: F401
     client_key,
     current_assignments,
     diff_plans,
-    draft_for_editing,
     key_id,
     latest_plan,
     latest_plan_for,
@@ -58,3 +60,9 @@ from scheduling.plans import (  # noqa: F401
     visit_key,
 )
 from scheduling.problem_builder import build_problem  # noqa: F401
+from scheduling.published import (  # noqa: F401
+    current_plan,
+    published_by_day,
+    published_plan,
+    stale_days,
+)

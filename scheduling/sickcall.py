@@ -1,8 +1,10 @@
 """A sick call on the day: record the absence, then re-plan only the affected days.
 
-The re-plan starts from the published plan (`previous`, with a very high weight on
-changes, see problem_builder.REPLAN_CHANGE_WEIGHT); the sick member's shifts drop out
-because absences remove shifts; every other day is copied unchanged into the new draft.
+The re-plan starts from what is published for each day (`previous`, with a very high
+weight on changes, see problem_builder.REPLAN_CHANGE_WEIGHT); the sick member's shifts drop
+out because absences remove shifts. The new draft has the horizon of the plan in force on
+the sick day; for every other visit what is published for its day is copied unchanged, so
+a newer plan published for some of those days is kept (plans.store_solver_plan).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from datetime import date, timedelta
 
 from scheduling import jobs
 from scheduling.models import Plan, SolverRun
-from scheduling.plans import PlanError, covers, latest_plan
+from scheduling.plans import PlanError
+from scheduling.published import published_plan
 from teams import service as team_service
 from teams.models import Absence, StaffMember, User
 
@@ -37,9 +40,10 @@ def affected_days(plan: Plan, staff: StaffMember, day: date) -> tuple[date, int]
 
 
 def start_replan(staff: StaffMember, day: date, user: User | None, time_limit_s: int) -> SolverRun:
-    """Queue a re-plan of the affected days from the published plan (PlanError if none)."""
-    plan = latest_plan(staff.team_id, "published", day)
-    if plan is None or not covers(plan, day):
+    """Queue a re-plan of the affected days from what is published (PlanError if nothing is
+    published for the day)."""
+    plan = published_plan(staff.team_id, day)
+    if plan is None:
         raise PlanError("no_published_plan")
     start, days = affected_days(plan, staff, day)
     return jobs.start_run(staff.team, start, days, user, time_limit_s, replan_from=plan)

@@ -35,6 +35,11 @@ MESSAGES = {
     "not_a_draft": _l("Only a draft can be published."),
     "publish_not_allowed": _l("In this team only the team lead publishes plans."),
     "no_published_plan": _l("There is no published plan for that day to re-plan from."),
+    "plan_stale": _l(
+        "A newer plan has been published for some of this draft's days since the draft was "
+        "made. Publishing the draft would undo that plan, so it was not published: make a new "
+        "proposal."
+    ),
 }
 
 
