@@ -30,6 +30,8 @@ from timeutil import local_today
 
 bp = Blueprint("board", __name__)
 
+CLIENT_DAYS = 14  # a client's "who comes when" shows this week and the next
+
 
 def short_day(day: date) -> str:
     """'mån 23/11': a board column heading."""
@@ -48,19 +50,18 @@ def week(team_id: int):
     if "day" in request.args:
         return day_board(team, request.args["day"])
     monday = weekdata.parse_week(request.args.get("week"), local_today())
-    end = monday + timedelta(days=7)
-    plan = boardplan.plan_for_week(team.id, monday)
-    flags = edits.rule_flags(plan) if plan and edits.policy(team) == "flag" else None
-    cards = weekdata.cards_by_staff(plan, monday, end, flags) if plan else {}
+    shown = boardplan.plans_by_day(team.id, monday, monday + timedelta(days=7))
+    flags_of = edits.rule_flags if edits.policy(team) == "flag" else None
+    cards, unassigned = weekdata.board_cards(team.id, shown, flags_of)
     return render_template(
         "board/week.html",
         team=team,
-        plan=plan,
+        shown_plans=weekdata.shown_plans(shown),
         monday=monday,
-        days=[monday + timedelta(days=i) for i in range(7)],
+        days=list(shown),
         staff=team_service.team_staff(team.id, active_only=True),
         grid=weekdata.grid(cards, monday),
-        unassigned=weekdata.unassigned_cards(plan, team.id, monday, end),
+        unassigned=unassigned,
         week_param=weekdata.week_param,
         today=local_today(),
         day_link=today_or_monday(monday),
@@ -119,23 +120,21 @@ def run_list(staff_id: int, day: str):
 @bp.get("/clients/<int:client_id>/visits")
 @roles(*TEAM_MEMBERS)
 def client_view(client_id: int):
+    """Who comes when: this week and the next, each day as the board shows it."""
     client = db.get_or_404(Client, client_id)
     check_team(client.team_id)
-    plan = boardplan.current_plan(client.team_id, local_today()) or boardplan.plan_for_week(
-        client.team_id, weekdata.monday_of(local_today())
-    )
-    start = plan.horizon_start if plan else local_today()
-    end = boardplan.horizon_end(plan) if plan else start + timedelta(days=14)
-    visits = weekdata.client_visits(plan, client, start, end) if plan else []
+    start = weekdata.monday_of(local_today())
+    shown = boardplan.plans_by_day(client.team_id, start, start + timedelta(days=CLIENT_DAYS))
+    visits = weekdata.client_visits(client, shown)
     staff = sorted({a.staff.name for _v, rows in visits for a in rows})
     return render_template(
         "board/client.html",
         client=client,
-        plan=plan,
+        shown_plans=weekdata.shown_plans(shown),
         visits=visits,
         staff=staff,
         start=start,
-        end=end - timedelta(days=1),
+        end=max(shown),
     )
 
 

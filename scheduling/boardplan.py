@@ -30,21 +30,6 @@ published_plan = published.published_plan  # what is published for a day (the on
 current_plan = published.current_plan  # the version a page shows for a day
 
 
-def plan_for_week(team_id: int, monday: date) -> Plan | None:
-    """The newest plan that covers any day of the week starting on monday."""
-    return service.latest_plan_for(team_id, monday, 7)
-
-
-def published_for(plan: Plan) -> Plan | None:
-    """The published version a draft is compared with (its base, else the newest one)."""
-    if plan.state == "published":
-        return plan
-    base = plan.based_on
-    while base is not None and base.state != "published":
-        base = base.based_on
-    return base or published_plan(plan.team_id, plan.horizon_start)
-
-
 def plans_by_day(team_id: int, start: date, end: date) -> dict[date, Plan | None]:
     """Day -> the version the pages show for it (current_plan), for days in [start, end)."""
     return {day: current_plan(team_id, day) for day in published.days_between(start, end)}

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 
 from clients.models import Client
-from scheduling import boardplan
+from scheduling import boardplan, service
 from scheduling.conflicts import unassigned_reason
 from scheduling.models import Assignment, Plan, Visit
 from scheduling.solver.travel import TravelTimes
@@ -69,11 +70,12 @@ class Card:
 
 
 def published_starts(plan: Plan, start: date, end: date) -> dict[tuple[int, int], datetime] | None:
-    """(visit, staff) -> start in the published version a draft differs from (None: no draft)."""
-    published = boardplan.published_for(plan)
-    if published is None or published.id == plan.id:
+    """(visit, staff) -> start in what is published for the days a draft is shown for (None:
+    the plan is published)."""
+    if plan.state == "published":
         return None
-    return {(a.visit_id, a.staff_id): a.start for a in boardplan.plan_rows(published, start, end)}
+    published = service.current_assignments(plan.team_id, start, end, "published")
+    return {(a.visit_id, a.staff_id): a.start for rows in published.values() for a in rows}
 
 
 def cards_by_staff(
@@ -115,6 +117,49 @@ def unassigned_cards(plan: Plan | None, team_id: int, start: date, end: date) ->
                 card.reason = _("Double staffing: one more person needed.")
             out.append(card)
     return out
+
+
+def spans(shown: dict[date, Plan | None]) -> list[tuple[Plan | None, date, date]]:
+    """Runs of days shown from the same version: (version or None, first day, day after)."""
+    out: list[tuple[Plan | None, date, date]] = []
+    for day in sorted(shown):
+        plan = shown[day]
+        if out and _same(out[-1][0], plan) and out[-1][2] == day:
+            out[-1] = (plan, out[-1][1], day + timedelta(days=1))
+        else:
+            out.append((plan, day, day + timedelta(days=1)))
+    return out
+
+
+def _same(a: Plan | None, b: Plan | None) -> bool:
+    return (a and a.id) == (b and b.id)
+
+
+def shown_plans(shown: dict[date, Plan | None]) -> list[Plan]:
+    """The versions a page shows, in the order of the days."""
+    out: list[Plan] = []
+    for plan in shown.values():
+        if plan is not None and all(p.id != plan.id for p in out):
+            out.append(plan)
+    return out
+
+
+def board_cards(
+    team_id: int, shown: dict[date, Plan | None], flags_of: Callable[[Plan], dict] | None = None
+) -> tuple[dict[int, list[Card]], list[Card]]:
+    """Each staff member's cards and the unassigned cards, every day from the version shown
+    for it (``flags_of(plan)``: the rules places break, for a team that flags them)."""
+    cards: dict[int, list[Card]] = defaultdict(list)
+    unassigned: list[Card] = []
+    flags: dict[int, dict] = {}
+    for plan, start, end in spans(shown):
+        if plan is not None:
+            if flags_of is not None and plan.id not in flags:
+                flags[plan.id] = flags_of(plan)
+            for staff_id, items in cards_by_staff(plan, start, end, flags.get(plan.id)).items():
+                cards[staff_id] += items
+        unassigned += unassigned_cards(plan, team_id, start, end)
+    return cards, unassigned
 
 
 def grid(cards: dict[int, list[Card]], monday: date) -> dict[int, list[list[Card]]]:
@@ -214,12 +259,15 @@ def _break_of(shift):
 # a client's view: who comes when
 
 
-def client_visits(plan: Plan, client: Client, start: date, end: date) -> list[tuple[Visit, list]]:
-    """The client's visits in [start, end) with the assignments on each."""
-    rows = [a for a in boardplan.plan_rows(plan, start, end) if a.visit.client_id == client.id]
+def client_visits(client: Client, shown: dict[date, Plan | None]) -> list[tuple[Visit, list]]:
+    """The client's visits on the days of ``shown`` with the assignments on each, every day
+    from the version shown for it."""
     by_visit: dict[int, list[Assignment]] = defaultdict(list)
-    for a in rows:
-        by_visit[a.visit_id].append(a)
+    for plan, start, end in spans(shown):
+        for a in boardplan.plan_rows(plan, start, end) if plan else []:
+            if a.visit.client_id == client.id:
+                by_visit[a.visit_id].append(a)
+    start, end = min(shown), max(shown) + timedelta(days=1)
     visits = [
         v for v in boardplan.team_visits(client.team_id, start, end) if v.client_id == client.id
     ]
@@ -241,17 +289,17 @@ class StaffDay:
 
 
 def staff_week(staff: StaffMember, monday: date) -> list[StaffDay]:
-    """Each day Monday to Sunday: shifts, absence, and visits from the newest plan version,
-    marked where a draft differs from the published plan."""
+    """Each day Monday to Sunday: shifts, absence, and visits from the version shown for the
+    day, marked where a draft differs from what is published."""
     out = []
     for offset in range(7):
         day = monday + timedelta(days=offset)
         nxt = day + timedelta(days=1)
         plan = boardplan.current_plan(staff.team_id, day)
         cards = cards_by_staff(plan, day, nxt).get(staff.id, []) if plan else []
-        published = boardplan.published_for(plan) if plan else None
+        published = boardplan.published_plan(staff.team_id, day)
         removed = []
-        if published is not None and published.id != plan.id:
+        if plan is not None and published is not None and published.id != plan.id:
             kept = {c.visit.id for c in cards}
             removed = [
                 c

@@ -9,6 +9,7 @@ The world: a 14-day plan published from today ("v13"), then a plan for days 5-11
 49") with other staff published over it; Dan, who has no visits, claims.
 """
 
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -81,6 +82,12 @@ def claim(w, db, visit) -> edits.EditResult:
     return result
 
 
+def row_of(html: str, visit_id: int) -> str:
+    """The table row of a page that links to the visit."""
+    rows = re.findall(r"<tr>.*?</tr>", html, flags=re.S)
+    return next(r for r in rows if f'href="/visits/{visit_id}"' in r)
+
+
 # ---------------------------------------------------------------------------------
 # 1. a sick-call re-plan starts from what is published for each day it copies
 
@@ -138,6 +145,39 @@ def test_a_draft_made_before_bases_were_recorded_counts_as_built_on_its_parent(w
     assert plans.stale_days(draft) == [w.newer_start + timedelta(days=d) for d in range(7)]
     with pytest.raises(plans.PlanError):
         plans.publish_plan(draft, w.lead)
+
+
+# ---------------------------------------------------------------------------------
+# 3. every page shows each day from the one rule
+
+
+def test_the_pages_agree_on_who_comes(w, db, client, auth):
+    """An older draft covers the newer plan's days: every page shows the newer plan there,
+    and the claim on the older draft's own day where nothing newer was published."""
+    claimed = first_visit(w, 0, 1)
+    claim(w, db, claimed)
+    publish_newer(w, db)
+    later = first_visit(w, 0, NEWER_FROM + 1)
+    bo, anna = w.staff[1], w.staff[0]  # the newer plan gives Klara Bo instead of Anna
+    auth.login("staff-liten")
+
+    client_page = client.get(f"/clients/{w.clients[0].id}/visits").get_data(as_text=True)
+    assert bo.name in row_of(client_page, later.id)
+    assert anna.name not in row_of(client_page, later.id)
+    assert w.dan.name in row_of(client_page, claimed.id)
+    visit_page = client.get(f"/visits/{later.id}").get_data(as_text=True)
+    who = visit_page.split("Vem kommer</dt>")[1].split("</dd>")[0]
+    assert bo.name in who and anna.name not in who
+    monday = later.date - timedelta(days=later.date.weekday())
+    week = f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
+    board = client.get(f"/teams/{w.team.id}/board?week={week}").get_data(as_text=True)
+    assert bo.name in row_of(board, later.id)
+    claimed_week = claimed.date - timedelta(days=claimed.date.weekday())
+    iso = claimed_week.isocalendar()
+    board = client.get(f"/teams/{w.team.id}/board?week={iso.year}-W{iso.week:02d}")
+    assert w.dan.name in row_of(board.get_data(as_text=True), claimed.id)
+    mine = client.get(f"/staff/{bo.id}/day/{later.date.isoformat()}").get_data(as_text=True)
+    assert w.clients[0].name in mine
 
 
 # ---------------------------------------------------------------------------------
