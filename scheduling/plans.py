@@ -277,11 +277,32 @@ def diff_plans(old: Plan | None, new: Plan, staff_id: int | None = None) -> list
     if old is not None:
         first, end = max(first, old.horizon_start), min(end, horizon_end(old))
 
-    def within(plan: Plan | None) -> dict[tuple[int, int], Assignment]:
+    def within(plan: Plan | None) -> list[Assignment]:
         rows = plan_assignments(plan) if plan else []
-        return {(a.visit_id, a.staff_id): a for a in rows if first <= a.visit.date < end}
+        return [a for a in rows if first <= a.visit.date < end]
 
-    before, after = within(old), within(new)
+    return _changes(within(old), within(new), staff_id)
+
+
+def diff_from_base(new: Plan, staff_id: int | None = None) -> list[StaffChanges]:
+    """Per staff member, what the version changes in what was published for each of its days
+    when it was made (for a published version: what publishing it changed)."""
+    before = [a for rows in rows_on_days(base_by_day(new)).values() for a in rows]
+    return _changes(before, plan_assignments(new), staff_id)
+
+
+def base_versions(plan: Plan) -> list[int]:
+    """The version numbers of the published versions `plan` was built on, oldest first."""
+    ids = {plan_id for plan_id in base_by_day(plan).values() if plan_id is not None}
+    query = sa.select(Plan.version).where(Plan.id.in_(ids)).order_by(Plan.version)
+    return list(db.session.scalars(query)) if ids else []
+
+
+def _changes(
+    old_rows: list[Assignment], new_rows: list[Assignment], staff_id: int | None
+) -> list[StaffChanges]:
+    before = {(a.visit_id, a.staff_id): a for a in old_rows}
+    after = {(a.visit_id, a.staff_id): a for a in new_rows}
     changes: dict[int, StaffChanges] = {}
 
     def entry(a: Assignment) -> StaffChanges:

@@ -20,7 +20,7 @@ Plan versions (scheduling.plans)
     current_assignments(team_id, start, end, state="published") -> {visit_id: [Assignment]}
     new_draft_from(plan, user=None) -> Plan    copy a version, day by day what is published
     may_publish(user, team) -> bool;  publish_plan(plan, user) -> Plan (PlanError, "plan_stale")
-    diff_plans(old, new, staff_id=None) -> list[StaffChanges]
+    diff_plans(old, new, staff_id=None) / diff_from_base(plan, staff_id=None) -> [StaffChanges]
     plan_json(plan, problem) -> dict                          teamplan-plan/1 for a problem
 Solver runs (scheduling.jobs)
     start_run(team, start, days, user, time_limit_s, replan_from=None) -> SolverRun
@@ -46,6 +46,7 @@ from scheduling.plans import (  # noqa: F401
     StaffChanges,
     client_key,
     current_assignments,
+    diff_from_base,
     diff_plans,
     key_id,
     latest_plan,

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+import ui
 from extensions import db
 from formutil import ConfirmForm
 from scheduling import jobs, plans, sickcall
@@ -150,7 +151,6 @@ def run_cancel(run_id: int):
 @roles(*TEAM_MEMBERS)
 def plan(plan_id: int):
     plan = plan_in_team_or_404(plan_id)
-    published = plans.latest_plan_for(plan.team_id, plan.horizon_start, plan.days, "published")
     days = {}
     for a in plans.plan_assignments(plan):
         days.setdefault(a.start.date(), []).append(a)
@@ -159,9 +159,22 @@ def plan(plan_id: int):
         plan=plan,
         days=days,
         unassigned=_unassigned(plan),
-        published=published if published and published.id != plan.id else None,
+        stale=day_spans(plans.stale_days(plan)),
         may_publish=plans.may_publish(current_user, plan.team),
         confirm=ConfirmForm(),
+    )
+
+
+def day_spans(days: list[date]) -> str:
+    """'mån 30 nov. 2026 – sön 6 dec. 2026, tis 8 dec. 2026': runs of consecutive days."""
+    runs: list[list[date]] = []
+    for day in sorted(days):
+        if runs and runs[-1][-1] + timedelta(days=1) == day:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ", ".join(
+        ui.day(run[0]) if len(run) == 1 else f"{ui.day(run[0])} – {ui.day(run[-1])}" for run in runs
     )
 
 
@@ -195,13 +208,17 @@ def publish(plan_id: int):
 @bp.get("/plans/<int:plan_id>/diff/<int:against_id>")
 @roles(*TEAM_MEMBERS)
 def diff(plan_id: int, against_id: int | None = None):
-    """Changes from an older version (default: the one it is based on) to this one; a staff
-    user sees the changes to their own week first."""
+    """Changes from an older version to this one (default: from what was published for each
+    day when it was made); a staff user sees the changes to their own week first."""
     plan = plan_in_team_or_404(plan_id)
-    old = plan_in_team_or_404(against_id) if against_id else plan.based_on
-    if old is None:
-        old = _previous_published(plan)
-    changes = plans.diff_plans(old, plan)
+    if against_id is None and plan.base_by_day is not None:
+        changes = plans.diff_from_base(plan)
+        old = ", ".join(str(v) for v in plans.base_versions(plan))
+    else:
+        against = plan_in_team_or_404(against_id) if against_id else None
+        against = against or plan.based_on or _previous_published(plan)
+        changes = plans.diff_plans(against, plan)
+        old = str(against.version) if against else ""
     mine = [c for c in changes if c.staff.id == current_user.staff_member_id]
     return render_template(
         "scheduling/diff.html", plan=plan, old=old, changes=changes, mine=mine[0] if mine else None

@@ -13,6 +13,7 @@ import re
 from datetime import time, timedelta
 
 import pytest
+from babel.dates import format_date
 
 from scheduling import edits, jobs, plans, sickcall
 from scheduling.models import Assignment, Plan
@@ -114,6 +115,38 @@ def test_a_sick_call_replan_keeps_a_newer_published_plan(w, db):
     assert published_rows(w, rest, w.newer_start) == rows_of(w.older, rest, w.newer_start)
 
 
+def test_the_change_summary_after_a_sick_call_shows_only_the_replanned_day(w, db, client, auth):
+    publish_newer(w, db)
+    week = published_rows(w, w.newer_start, w.newer_end)
+    sick, day = w.staff[2], w.start + timedelta(days=1)
+    auth.login("lead-liten")
+    client.post(f"/teams/{w.team.id}/sick-call", data={"staff_id": sick.id, "day": day.isoformat()})
+    draft = db.session.scalars(db.select(Plan).order_by(Plan.version.desc())).first()
+    assert draft.state == "draft" and draft.solver_status is not None
+    response = client.post(f"/plans/{draft.id}/publish")
+    assert response.headers["Location"].endswith(f"/plans/{draft.id}/diff")
+    db.session.refresh(draft)
+    assert draft.state == "published"
+    assert published_rows(w, w.newer_start, w.newer_end) == week
+
+    changes = plans.diff_from_base(draft)
+    changed_days = {
+        a.visit.date
+        for c in changes
+        for a in [*c.added, *c.removed, *(new for _old, new in c.moved)]
+    }
+    assert changed_days == {day}  # the summary speaks of the re-planned day only
+    page = client.get(f"/plans/{draft.id}/diff").get_data(as_text=True)
+    assert f"version {w.older.version}, {w.older.version + 1} → version {draft.version}" in page
+
+    def shown(day) -> str:
+        return format_date(day, "EEE d MMM y", locale="sv")
+
+    assert sick.name in page and shown(day) in page
+    newer_days = [w.newer_start + timedelta(days=d) for d in range(NEWER_DAYS)]
+    assert not [d for d in newer_days if shown(d) in page]
+
+
 # ---------------------------------------------------------------------------------
 # 2. a draft built on an older published state is not published over a newer one
 
@@ -134,6 +167,22 @@ def test_an_older_draft_is_not_published_over_a_newer_plan(w, db):
     db.session.refresh(older_draft)
     assert older_draft.state == "draft" and older_draft.published_at is None
     assert published_rows(w, w.newer_start, w.newer_end) == week
+
+
+def test_publishing_an_outdated_draft_is_refused_in_swedish(w, db, client, auth):
+    older_draft = claim(w, db, first_visit(w, 0, 1)).plan
+    newer = publish_newer(w, db)
+    auth.login("lead-liten")
+    page = client.get(f"/plans/{older_draft.id}").get_data(as_text=True)
+    assert "En nyare plan har publicerats" in page
+    response = client.post(f"/plans/{older_draft.id}/publish", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "En nyare plan har publicerats" in page and "gör ett nytt förslag" in page
+    db.session.refresh(older_draft)
+    assert older_draft.state == "draft"
+    assert published_rows(w, w.newer_start, w.newer_end) == rows_of(
+        newer, w.newer_start, w.newer_end
+    )
 
 
 def test_a_draft_made_before_bases_were_recorded_counts_as_built_on_its_parent(w, db):
