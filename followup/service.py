@@ -16,6 +16,7 @@ from followup import sickleave, workload
 from followup.models import VisitOutcome
 from followup.records import (
     OUTCOMES,
+    SAYS_PERFORMED,
     AbsenceRecord,
     ClientRecord,
     Outcome,
@@ -261,6 +262,22 @@ def months_between(first: date, last: date) -> list[tuple[int, int]]:
     return out
 
 
+class OutcomeRefused(Exception):
+    """An outcome the rules refuse (nothing is saved); `code` is worded by the view."""
+
+    def __init__(self, code: str, start: datetime):
+        super().__init__(code)
+        self.code = code
+        self.start = start
+
+
+def planned_start(visit: Visit) -> datetime:
+    """The visit's start in the published plan in force (its earliest start if unplanned)."""
+    day = visit.date
+    assigned = current_assignments(visit.team_id, day, day + timedelta(days=1)).get(visit.id)
+    return min(a.start for a in assigned) if assigned else visit.earliest_start
+
+
 def record_outcome(
     visit: Visit,
     kind: str,
@@ -268,10 +285,19 @@ def record_outcome(
     done_by_id: int | None = None,
     replaced_id: int | None = None,
     moved_start: datetime | None = None,
+    now: datetime | None = None,
 ) -> VisitOutcome:
-    """Record what happened to a visit (replacing an earlier record) and audit it."""
+    """Record what happened to a visit (replacing an earlier record) and audit it.
+
+    A visit cannot be recorded as done (by its staff or by someone else) before it has
+    started (records.has_started; OutcomeRefused). Cancelled, not done and moved may be
+    recorded ahead: they do not say that the visit took place."""
     if kind not in OUTCOMES:
         raise ValueError(kind)
+    if kind in SAYS_PERFORMED:
+        start = planned_start(visit)
+        if not has_started(start, now or local_now()):
+            raise OutcomeRefused("not_started", start)
     row = db.session.scalar(sa.select(VisitOutcome).where(VisitOutcome.visit_id == visit.id))
     if row is None:
         row = VisitOutcome(visit_id=visit.id, kind=kind)

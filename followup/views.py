@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 import audit
+import ui
 from extensions import db
 from followup import dashboards, export, jobs, service
 from followup.access import team_for_followup, window_from_args
@@ -151,10 +152,25 @@ def record(visit_id: int):
             flash(_("Give the new start time."))
             return redirect(url_for(".outcomes", day=visit.date.isoformat()))
     replaced = me if (me in ids and current_user.role != "lead") else None
-    service.record_outcome(visit, kind, acting_user(), done_by, replaced, moved)
+    back = url_for(".outcomes", day=visit.date.isoformat(), mine=request.args.get("mine"))
+    try:
+        service.record_outcome(visit, kind, acting_user(), done_by, replaced, moved)
+    except service.OutcomeRefused as refused:
+        db.session.rollback()
+        flash(not_started_message(refused.start), "error")
+        return redirect(back)
     db.session.commit()
     flash(_("Saved."))
-    return redirect(url_for(".outcomes", day=visit.date.isoformat(), mine=request.args.get("mine")))
+    return redirect(back)
+
+
+def not_started_message(start: datetime) -> str:
+    return _(
+        "The visit starts %(day)s at %(time)s. It cannot be recorded as done before it has "
+        "started.",
+        day=ui.day(start),
+        time=ui.clock(start),
+    )
 
 
 @bp.cli.command("snapshots")
