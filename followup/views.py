@@ -84,18 +84,22 @@ def outcomes():
         abort(404)
     planned = current_assignments(team_id, day, day + timedelta(days=1), "published")
     mine = current_user.role != "lead" or request.args.get("mine") == "1"
-    rows = visit_rows(team_id, day, planned, current_user.staff_member_id if mine else None)
+    team_rows = visit_rows(team_id, day, planned)
+    me = current_user.staff_member_id if mine else None
+    rows = team_rows if me is None else [r for r in team_rows if is_own(r, me)]
     staff = db.session.scalars(
         sa.select(StaffMember).where(StaffMember.team_id == team_id, StaffMember.active)
         .order_by(StaffMember.name)
     ).all()  # fmt: skip
     return render_template(
         "followup/outcomes.html", rows=rows, day=day, staff=staff, mine=mine,
-        outcomes=OUTCOMES, today=local_today(), yesterday=local_today() - timedelta(days=1),
+        team_visits=len(team_rows), outcomes=OUTCOMES, today=local_today(),
+        yesterday=local_today() - timedelta(days=1),
     )  # fmt: skip
 
 
-def visit_rows(team_id: int, day: date, planned: dict, staff_id: int | None) -> list[dict]:
+def visit_rows(team_id: int, day: date, planned: dict) -> list[dict]:
+    """The day's visits (not cancelled) with their planned start, staff and outcome."""
     visits = db.session.scalars(
         sa.select(Visit).where(Visit.team_id == team_id, Visit.date == day, ~Visit.cancelled)
     ).all()
@@ -108,18 +112,17 @@ def visit_rows(team_id: int, day: date, planned: dict, staff_id: int | None) -> 
     rows = []
     for v in visits:
         assigned = planned.get(v.id, [])
-        ids = {a.staff_id for a in assigned}
-        outcome = recorded.get(v.id)
-        if (
-            staff_id is not None
-            and staff_id not in ids
-            and not (outcome and outcome.done_by_id == staff_id)
-        ):
-            continue
         start = assigned[0].start if assigned else v.earliest_start
         rows.append({"visit": v, "start": start, "staff": [a.staff for a in assigned],
-                     "outcome": outcome})  # fmt: skip
+                     "staff_ids": {a.staff_id for a in assigned},
+                     "outcome": recorded.get(v.id)})  # fmt: skip
     return sorted(rows, key=lambda r: (r["start"], r["visit"].id))
+
+
+def is_own(row: dict, staff_id: int) -> bool:
+    """A visit of the staff member's own: planned for them, or recorded as done by them."""
+    outcome = row["outcome"]
+    return staff_id in row["staff_ids"] or bool(outcome and outcome.done_by_id == staff_id)
 
 
 @bp.post("/outcomes/<int:visit_id>")

@@ -1,5 +1,6 @@
-"""Recording what happened: a visit cannot be recorded as done before it has started. The
-clock is fixed by patching followup.service.local_now."""
+"""Recording what happened: a visit cannot be recorded as done before it has started, and the
+outcomes page says so when a staff member has no visits of their own that day. The clock is
+fixed by patching followup.service.local_now."""
 
 from datetime import datetime
 
@@ -10,6 +11,7 @@ from audit import AuditEvent
 from followup import service
 from followup.models import VisitOutcome
 from scheduling.models import Visit
+from tests import factories
 
 DAY = datetime(2026, 11, 8).date()  # a Sunday of the pilot fixture's fortnight
 FOUR_AM = datetime(2026, 11, 8, 4, 0)
@@ -97,3 +99,20 @@ def test_service_refuses_done_before_start_without_saving(pilot, db):
         service.record_outcome(visit, "done", None, now=FOUR_AM)
     assert refused.value.start == datetime(2026, 11, 8, 18, 0)
     assert nothing_recorded(db)
+
+
+def test_staff_without_visits_that_day_is_told_so(pilot, auth, client, db):
+    """Vera (a substitute) has only an alarm visit on 5 November; the plan has 3 visits on
+    DAY, none of them hers."""
+    factories.make_user("vera", "staff", staff=pilot.sub)
+    db.session.commit()
+    auth.login("vera")
+    page = client.get(f"/followup/outcomes?day={DAY}").get_data(as_text=True)
+    assert "Du har inga egna besök denna dag. Teamet har 3 besök den dagen." in page
+    assert "Inga besök i den publicerade planen denna dag" not in page
+    auth.logout()
+    auth.login("lead-a")
+    page = client.get("/followup/outcomes?day=2026-12-24").get_data(as_text=True)
+    assert "Inga besök i den publicerade planen denna dag." in page
+    page = client.get("/followup/outcomes?day=2026-12-24&mine=1").get_data(as_text=True)
+    assert "Inga besök i den publicerade planen denna dag." in page
