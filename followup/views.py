@@ -16,7 +16,7 @@ import audit
 import ui
 from extensions import db
 from followup import dashboards, export, jobs, service
-from followup.access import team_for_followup, window_from_args
+from followup.access import known_id, team_for_followup, window_from_args
 from followup.models import VisitOutcome
 from followup.records import OUTCOMES
 from scheduling.models import Visit
@@ -139,7 +139,7 @@ def record(visit_id: int):
     me = current_user.staff_member_id
     if current_user.role != "lead" and me not in ids:
         abort(403)
-    done_by = request.form.get("done_by", type=int)
+    done_by = known_id(request.form.get("done_by", type=int))
     if kind == "done_by_other":
         member = db.session.get(StaffMember, done_by) if done_by else None
         if member is None or member.team_id != visit.team_id:
