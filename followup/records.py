@@ -57,16 +57,20 @@ class VisitRecord:
         return performed_staff(self)
 
     def start(self, basis: str) -> datetime | None:
-        if basis == "performed" and self.outcome and self.outcome.kind == "moved":
-            return self.outcome.moved_start or self.planned_start
-        return self.planned_start
+        """Planned: the plan's start (None: not in the plan). Performed: a moved visit's new
+        start, else the plan's, else (done by someone though not in the plan) its earliest."""
+        if basis == "planned":
+            return self.planned_start
+        if self.outcome and self.outcome.kind == "moved" and self.outcome.moved_start:
+            return self.outcome.moved_start
+        return self.planned_start or self.earliest
 
     def performed(self) -> bool:
         return bool(performed_staff(self))
 
     def happened(self) -> bool:
         """Whether the visit's (performed) start has come by `as_of`."""
-        return has_started(self.start("performed") or self.earliest, self.as_of)
+        return has_started(self.start("performed"), self.as_of)
 
     def outcome_kind(self) -> str | None:
         """The recorded outcome as reported: a record saying the visit took place before it

@@ -130,3 +130,14 @@ def test_lead_dashboard_counts_the_last_14_whole_days(pilot, app, db, monkeypatc
     assert (view["now"].start, view["now"].dates()[-1]) == (START, date(2026, 11, 15))
     figures = view["summary_now"]["continuity_performed"]
     assert figures["mean"] == 2 and figures["eligible_clients"] == 1
+
+
+def test_an_unplanned_visit_done_by_someone_counts_at_its_earliest_start():
+    """Before, its performed start was None and punctuality (and the lead's page) raised."""
+    v = record("u", 6, 8, staff=(), outcome=Outcome("done_by_other", done_by="B"))
+    v = VisitRecord(**{**v.__dict__, "planned_start": None})
+    assert v.start("planned") is None and v.start("performed") == v.earliest
+    assert v.performed() and v.staff("performed") == ("B",)
+    assert punctuality([v], Window(START, 14)) == 1.0
+    later = VisitRecord(**{**v.__dict__, "as_of": v.earliest - timedelta(minutes=1)})
+    assert not later.performed()
