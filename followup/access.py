@@ -12,10 +12,17 @@ from followup.records import BASES, Window
 from teams.models import Team
 
 MAX_DAYS = 366
+MAX_ID = 2**63 - 1  # SQLite cannot look up a larger integer (OverflowError, a 500)
+
+
+def known_id(value: int | None) -> int | None:
+    """An id from a request that could exist in the database, else None."""
+    return value if value is not None and 0 < value <= MAX_ID else None
 
 
 def team_for_followup(team_id: int | None) -> Team:
     """The team if the user may see its figures (404 otherwise, hiding other teams)."""
+    team_id = known_id(team_id)
     team = db.session.get(Team, team_id) if team_id is not None else None
     if team is None:
         abort(404)

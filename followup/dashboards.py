@@ -191,10 +191,11 @@ def sick_leave_rows(teams: list[Team], months: int = 6) -> dict:
 
 
 def lead_view(team: Team) -> dict:
-    """The lead's own team: this fortnight against the last, clients, workload per person."""
+    """The lead's own team: the last 14 whole days (up to yesterday: today has not happened
+    yet) against the 14 before, clients, workload per person."""
     today = local_today()
-    now = service.load_team(team, Window(today - timedelta(days=13), 14))
-    before = service.load_team(team, Window(today - timedelta(days=27), 14))
+    now = service.load_team(team, Window(today - timedelta(days=14), 14))
+    before = service.load_team(team, Window(today - timedelta(days=28), 14))
     names = service.pairs(
         sa.select(StaffMember.id, StaffMember.name).where(StaffMember.team_id == team.id)
     )

@@ -1,10 +1,11 @@
 """Demo history for the follow-up: past weeks of published plans and what happened.
 
-Each past fortnight of both demo teams is generated from the same team spec the demo uses
-(same staff and clients, that fortnight's self-scheduled shifts), planned by a dispatcher
-and published: travel-first for the comparison team and for the pilot team before its
-start, continuity-first for the pilot team after it. Outcomes and sick absences are drawn
-from a fixed seed, with less sick leave and fewer stand-ins in the pilot after its start.
+Each past fortnight of both demo teams, and this week's days before the load day, is
+generated from the same team spec the demo uses (same staff and clients, that fortnight's
+self-scheduled shifts), planned by a dispatcher and published: travel-first for the
+comparison team and for the pilot team before its start, continuity-first for the pilot
+team after it. Outcomes and sick absences are drawn from a fixed seed, with less sick
+leave and fewer stand-ins in the pilot after its start.
 """
 
 from __future__ import annotations
@@ -29,10 +30,21 @@ TIME = "%Y-%m-%dT%H:%M"
 
 
 def seed_history(
-    teams: dict[str, Team], today: date, configs: dict[str, dict], fortnights: int = FORTNIGHTS
+    teams: dict[str, Team],
+    today: date,
+    configs: dict[str, dict],
+    fortnights: int = FORTNIGHTS,
+    end: date | None = None,
 ) -> None:
-    """Past published plans, performed visits and sick leave for the demo teams (flushes)."""
-    first_monday = today - timedelta(days=today.weekday()) - timedelta(days=14 * fortnights)
+    """Past published plans, performed visits and sick leave for the demo teams (flushes).
+
+    Whole fortnights up to this week's Monday, then this week's days up to `end` (default
+    `today`, the load day: the demo's own shifts, needs and plan start there), so that the
+    last 14 days before the load day all have performed visits to follow up.
+    """
+    this_monday = today - timedelta(days=today.weekday())
+    end = today if end is None else end
+    first_monday = this_monday - timedelta(days=14 * fortnights)
     pilot_start = first_monday + timedelta(days=14 * (fortnights // 2))
     plans: dict = {}  # the dispatcher's plan is the same every fortnight: make it once
     for key, team in teams.items():
@@ -47,13 +59,14 @@ def seed_history(
             )
         )
         sick = add_sick_leave(team, staff, first_monday, today, pilot_start, rng)
-        for k in range(fortnights):
-            start = first_monday + timedelta(days=14 * k)
+        starts = [first_monday + timedelta(days=14 * k) for k in range(fortnights)]
+        for start in starts + ([this_monday] if this_monday < end else []):
             piloting = team.is_pilot and start >= pilot_start
             plan_key = (key, piloting)
             plans[plan_key] = seed_fortnight(
-                team, configs[key], staff, start, piloting, sick, rng, plans.get(plan_key)
-            )
+                team, configs[key], staff, start, piloting, sick, rng, plans.get(plan_key),
+                until=min(end, start + timedelta(days=14)),
+            )  # fmt: skip
     db.session.flush()
 
 
@@ -81,22 +94,26 @@ def add_sick_leave(team, staff, first, today, pilot_start, rng) -> dict:
     return sick
 
 
-def seed_fortnight(team, cfg, staff, start, piloting, sick, rng, plan=None):
-    """One published fortnight: shifts, visits, plan, assignments and outcomes (bulk rows)."""
+def seed_fortnight(team, cfg, staff, start, piloting, sick, rng, plan=None, until=None):
+    """One published fortnight: shifts, visits, plan, assignments and outcomes (bulk rows).
+    With `until`, only the days before it (this week's days before the load day)."""
     spec = generate_team(cfg["seed"], n_staff=cfg["n_staff"], n_clients=cfg["n_clients"],
                          start=start, days=14)  # fmt: skip
     problem_json = team_to_problem(spec)
     problem = parse(problem_json)
     if plan is None:  # visit ids and minutes are relative to the fortnight: reusable
         plan = baseline.continuity_first(problem) if piloting else baseline.travel_first(problem)
+    until = until or start + timedelta(days=14)
     staff_ids = {s.id: m.id for s, m in zip(spec.staff, staff, strict=True)}
-    insert_shifts(spec, staff_ids)
-    visits = visit_rows(team, spec, problem_json)
+    insert_shifts(spec, staff_ids, until)
+    visits = {k: row for k, row in visit_rows(team, spec, problem_json).items()
+              if row["date"] < until}  # fmt: skip
+    assignments = [a for a in plan.assignments if a.visit in visits]
     subs = [staff_ids[s.id] for s in spec.staff if s.substitute] or list(staff_ids.values())
     regulars = [staff_ids[s.id] for s in spec.staff if not s.substitute]
     stand_ins = regulars if piloting else subs  # the pilot team covers for its own
     starts, outcomes = {}, {}
-    for a in plan.assignments:
+    for a in assignments:
         starts[a.visit] = datetime.strptime(problem.to_text(a.start), TIME)
         crew = [staff_ids[s] for s in a.staff]
         outcome = draw_outcome(visits[a.visit], crew, starts[a.visit], stand_ins, sick, rng)
@@ -109,10 +126,10 @@ def seed_fortnight(team, cfg, staff, start, piloting, sick, rng, plan=None):
         [visits[k] for k in keys],
     ).all()
     visit_id = dict(zip(keys, ids, strict=True))
-    first, second = publish_two_versions(team, start)
+    first, second = publish_two_versions(team, start, (until - start).days)
     rows = []
     change_rate = 0.01 if piloting else 0.04
-    for a in plan.assignments:
+    for a in assignments:
         at = starts[a.visit]
         later = at + timedelta(minutes=10)
         moved = later <= visits[a.visit]["latest_start"] and rng.random() < change_rate
@@ -130,13 +147,14 @@ def seed_fortnight(team, cfg, staff, start, piloting, sick, rng, plan=None):
     return plan
 
 
-def insert_shifts(spec, staff_ids: dict) -> None:
+def insert_shifts(spec, staff_ids: dict, until: date) -> None:
     rows = [
         {"staff_id": staff_ids[s.id], "start": sh.start, "end": sh.end,
          "break_earliest": sh.break_earliest, "break_latest": sh.break_latest,
          "break_minutes": sh.break_minutes, "created_at": utcnow()}
         for s in spec.staff
         for sh in s.shifts
+        if sh.start.date() < until
     ]  # fmt: skip
     if rows:
         db.session.execute(sa.insert(Shift.__table__), rows)
@@ -158,12 +176,12 @@ def visit_rows(team, spec, problem_json) -> dict[str, dict]:
     return out
 
 
-def publish_two_versions(team, start):
+def publish_two_versions(team, start, days=14):
     """The fortnight's plan as published, and a re-publication five days later."""
     published = datetime.combine(start - timedelta(days=4), datetime.min.time())
     version = next_version(team.id)
     plans = [
-        Plan(team_id=team.id, horizon_start=start, days=14, version=version + i,
+        Plan(team_id=team.id, horizon_start=start, days=days, version=version + i,
              state="published", published_at=published + timedelta(days=5 * i),
              created_at=published + timedelta(days=5 * i))
         for i in (0, 1)

@@ -23,7 +23,7 @@ from followup.records import Window
 from scheduling.models import Visit
 from teams.models import StaffMember
 
-EXPORT_VERSION = "teamplan-export/1"
+EXPORT_VERSION = "teamplan-export/2"  # 2: nothing after the export time is performed
 HSL_SKILLS = ("insulin", "medication", "wound", "stoma", "catheter")
 Table = tuple[list[str], list[list]]
 
@@ -74,6 +74,7 @@ def summary_table(data: service.TeamData, results: dict) -> Table:
         ["travel_share_pct", pct(s["travel_share"]), "% of work time"],
         ["plan_changes_after_publishing", s["plan_changes"], "visits"],
         ["visits", s["visits"], "visits"],
+        ["visits_planned", s["visits_planned"], "visits with staff in the plan"],
         ["visits_performed", s["visits_performed"], "visits"],
         ["evening_shifts_min_max", f"{evenings[0]}-{evenings[-1]}", "per person"],
         ["weekend_days_min_max", f"{weekends[0]}-{weekends[-1]}", "per person"],
@@ -132,7 +133,7 @@ def visits_table(data: service.TeamData, clients: dict, staff: dict) -> Table:
                 rounded_time(v.earliest),
                 rounded_time(v.start("planned")),
                 rounded_time(v.start("performed")) if v.performed() else "",
-                (v.outcome.kind if v.outcome else ("cancelled" if v.cancelled else "")),
+                v.outcome_kind() or ("cancelled" if v.cancelled else ""),
                 " ".join(staff.get(s, "P?") for s in v.staff("planned")),
                 " ".join(staff.get(s, "P?") for s in v.staff("performed")),
             ]
@@ -188,6 +189,7 @@ def dictionary(data: service.TeamData, fmt: str) -> str:
         last=last.isoformat(),
         days=w.days,
         made=date.today().isoformat(),
+        as_of=data.as_of.strftime("%Y-%m-%d %H:%M") if data.as_of else "",
         fmt=fmt,
         continuity=cont.CONTINUITY_DEFINITION,
         monthly=cont.MONTHLY_DEFINITION,
@@ -202,6 +204,7 @@ DICTIONARY = """Teamplan evaluator export - data dictionary
 Export format: {export}   File format: {fmt}   Made: {made}
 Team: {team}
 Window: {start} to {last} ({days} whole days); "day" 1 = {start}.
+Performed as of: {as_of} (local time). Visits and shifts after it are planned, not performed.
 
 PRIVACY (DOMAIN.md section 7)
 - Clients (K...) and staff (P...) carry random pseudonyms made for this export only; no key is kept.
@@ -218,7 +221,9 @@ continuity ({continuity}):
   Filters: {filters}.
   "planned" counts the published plan in force for each day; "performed" applies what
   staff recorded (cancelled and not done visits drop out; done by someone else counts the
-  other person; a visit without a record counts as performed as published).
+  other person; a visit without a record counts as performed as published) and only counts
+  visits whose (performed) start time has come by the "performed as of" time: a visit
+  still to come is never performed, whatever was recorded for it.
   all_clients_mean: the mean over every client with a visit, without any filter (the
   solver's figure in PROBLEM-FORMAT.md); not comparable with the official figure.
 monthly_distinct_staff_mean ({monthly}): different staff per client per calendar month
@@ -239,7 +244,9 @@ sick leave ({sick}): sick hours / ordinary hours (contracted hours spread
 
 FILES
 summary: the window's figures. continuity_distribution: clients per distinct-staff count.
-clients: per pseudonymous client. visits: one row per visit. staff: pseudonym, role,
+clients: per pseudonymous client. visits: one row per visit; performed_start and
+performed_staff stay empty for a visit not performed (cancelled, not done, or still to come);
+planned_start and planned_staff are always from the plan. staff: pseudonym, role,
 substitute. sick_leave: per team and month.
 """
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import Flask
@@ -33,13 +33,19 @@ def snapshot_window(week_start: date) -> Window:
     return Window(week_start - timedelta(days=7), 14)
 
 
-def snapshot_team_week(team: Team, week_start: date, data: service.TeamData | None = None):
+def snapshot_team_week(
+    team: Team, week_start: date, data: service.TeamData | None = None, now: datetime | None = None
+):
     """Compute and store one team-week (replacing a row of the same definition).
 
     `data` may hold the team's records for a longer span; only the week's window is used.
+    Without `data`, visits after `now` (default: the current time) are not performed.
     """
     window = snapshot_window(week_start)
-    data = service.load_team(team, window) if data is None else replace(data, window=window)
+    if data is None:
+        data = service.load_team(team, window, now)
+    else:
+        data = replace(data, window=window)
     if not any(window.contains(v.day) for v in data.visits):
         return None
     figures = service.summary(data)
@@ -91,6 +97,7 @@ def snapshot_missing(today: date | None = None, weeks: int = WEEKS_BACK) -> int:
     """Snapshot every completed week of the last `weeks` that has none yet (caller commits).
     Each team's rows are loaded once for the whole span, then cut into weekly windows."""
     today = today or local_today()
+    now = datetime.combine(today, time())  # the weeks and months snapshotted have all ended
     last = monday(today) - timedelta(days=7)  # the latest week that has ended
     made = 0
     for team in db.session.scalars(sa.select(Team).order_by(Team.id)).all():
@@ -98,7 +105,7 @@ def snapshot_missing(today: date | None = None, weeks: int = WEEKS_BACK) -> int:
         if not todo:
             continue
         span = Window(snapshot_window(todo[0]).start, (todo[-1] - todo[0]).days + 14)
-        data = service.load_team(team, span)
+        data = service.load_team(team, span, now)
         made += sum(snapshot_team_week(team, w, data) is not None for w in todo)
     for team in db.session.scalars(sa.select(Team).order_by(Team.id)).all():
         made += snapshot_months(team, today)
@@ -122,7 +129,8 @@ def snapshot_months(team: Team, today: date) -> int:
         first = next_month(first)
     if not todo:
         return 0
-    data = service.load_team(team, Window(todo[0], (next_month(todo[-1]) - todo[0]).days))
+    span = Window(todo[0], (next_month(todo[-1]) - todo[0]).days)
+    data = service.load_team(team, span, datetime.combine(today, time()))
     for month in todo:
         counts = cont.monthly_distinct_staff(data.visits, data.staff, month.year, month.month)
         values = [n for n in counts.values() if n]

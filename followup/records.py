@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 # What happened to a visit (recorded on the tablet). None: nothing recorded, so the visit
-# counts as performed as published.
+# counts as performed as published once its start has come (never before).
 OUTCOMES = ("done", "cancelled", "not_done", "done_by_other", "moved")
 NOT_PERFORMED = ("cancelled", "not_done")
+# Records that say the visit took place: refused, and not believed, before its start.
+SAYS_PERFORMED = ("done", "done_by_other")
 BASES = ("planned", "performed")
 
 Id = Hashable
@@ -44,6 +46,9 @@ class VisitRecord:
     planned_start: datetime | None = None
     outcome: Outcome | None = None
     cancelled: bool = False  # cancelled in the plan before the day
+    # The moment the figures are taken at: a visit that starts later has not happened yet.
+    # The app always sets it (followup.service); None (hand-made records) means no cut-off.
+    as_of: datetime | None = None
 
     def staff(self, basis: str) -> tuple:
         """Who is on the visit: from the plan, or as performed (outcome applied)."""
@@ -52,17 +57,41 @@ class VisitRecord:
         return performed_staff(self)
 
     def start(self, basis: str) -> datetime | None:
-        if basis == "performed" and self.outcome and self.outcome.kind == "moved":
-            return self.outcome.moved_start or self.planned_start
-        return self.planned_start
+        """Planned: the plan's start (None: not in the plan). Performed: a moved visit's new
+        start, else the plan's, else (done by someone though not in the plan) its earliest."""
+        if basis == "planned":
+            return self.planned_start
+        if self.outcome and self.outcome.kind == "moved" and self.outcome.moved_start:
+            return self.outcome.moved_start
+        return self.planned_start or self.earliest
 
     def performed(self) -> bool:
         return bool(performed_staff(self))
 
+    def happened(self) -> bool:
+        """Whether the visit's (performed) start has come by `as_of`."""
+        return has_started(self.start("performed"), self.as_of)
+
+    def outcome_kind(self) -> str | None:
+        """The recorded outcome as reported: a record saying the visit took place before it
+        started (possible before such records were refused) is not reported."""
+        if self.outcome is None:
+            return None
+        if self.outcome.kind in SAYS_PERFORMED and not self.happened():
+            return None
+        return self.outcome.kind
+
+
+def has_started(start: datetime, now: datetime | None) -> bool:
+    """The one rule for "has it happened yet": a visit counts as performed, and may be
+    recorded as done, only once its start time has come (None: no cut-off)."""
+    return now is None or start <= now
+
 
 def performed_staff(v: VisitRecord) -> tuple:
-    """Performed = published, unless an outcome says otherwise (DESIGN.md, data flow)."""
-    if v.cancelled:
+    """Performed = published, unless an outcome says otherwise (DESIGN.md, data flow), and
+    only once the visit's time has come: a visit in the future is planned, not performed."""
+    if v.cancelled or not v.happened():
         return ()
     o = v.outcome
     if o is None or o.kind in ("done", "moved"):

@@ -16,6 +16,7 @@ from followup import sickleave, workload
 from followup.models import VisitOutcome
 from followup.records import (
     OUTCOMES,
+    SAYS_PERFORMED,
     AbsenceRecord,
     ClientRecord,
     Outcome,
@@ -23,13 +24,14 @@ from followup.records import (
     StaffRecord,
     VisitRecord,
     Window,
+    has_started,
 )
 from scheduling.models import Assignment, Plan, Visit
 from scheduling.plans import current_assignments
 from scheduling.solver.problem import Location, Travel
 from scheduling.solver.travel import formula_minutes
 from teams.models import Absence, Shift, StaffMember, Team, User
-from timeutil import utcnow
+from timeutil import local_now, utcnow
 
 SNAPSHOT_DEFINITION = "teamplan-followup/1"
 
@@ -46,6 +48,7 @@ class TeamData:
     shifts: list[ShiftRecord] = field(default_factory=list)
     absences: list[AbsenceRecord] = field(default_factory=list)
     locations: dict[int, Location] = field(default_factory=dict)
+    as_of: datetime | None = None  # visits and shifts after this are not performed yet
 
     def travel(self, a: int, b: int) -> int:
         """Minutes between two clients' homes by the solver's travel formula."""
@@ -65,8 +68,9 @@ def window_end(window: Window) -> date:
     return window.start + timedelta(days=window.days)
 
 
-def load_visits(team_id: int, window: Window) -> list[VisitRecord]:
-    """The team's visits in the window with the plan in force and any recorded outcome."""
+def load_visits(team_id: int, window: Window, now: datetime) -> list[VisitRecord]:
+    """The team's visits in the window with the plan in force and any recorded outcome;
+    those starting after `now` count as planned only (records.has_started)."""
     end = window_end(window)
     planned = current_assignments(team_id, window.start, end, "published")
     o = VisitOutcome
@@ -97,6 +101,7 @@ def load_visits(team_id: int, window: Window) -> list[VisitRecord]:
                 planned_start=assigned[0].start if assigned else None,
                 outcome=outcome,
                 cancelled=cancelled,
+                as_of=now,
             )
         )
     return out
@@ -137,7 +142,11 @@ def load_staff(team_id: int) -> list[StaffRecord]:
     ]
 
 
-def load_shifts_and_absences(team_id: int, window: Window) -> tuple[list, list]:
+def load_shifts_and_absences(
+    team_id: int, window: Window, now: datetime | None = None
+) -> tuple[list, list]:
+    """Shifts worked in the window (those not begun by `now` are not worked yet) and every
+    absence of the team's staff."""
     end = window_end(window)
     team_staff = sa.select(StaffMember.id).where(StaffMember.team_id == team_id)
     shifts = db.session.scalars(
@@ -149,24 +158,31 @@ def load_shifts_and_absences(team_id: int, window: Window) -> tuple[list, list]:
     )
     absences = db.session.scalars(sa.select(Absence).where(Absence.staff_id.in_(team_staff)))
     return (
-        [ShiftRecord(s.staff_id, s.start, s.end, s.break_minutes or 0) for s in shifts],
+        [
+            ShiftRecord(s.staff_id, s.start, s.end, s.break_minutes or 0)
+            for s in shifts
+            if has_started(s.start, now)
+        ],
         [AbsenceRecord(a.staff_id, a.start_date, a.end_date, a.kind) for a in absences],
     )
 
 
-def load_team(team: Team, window: Window) -> TeamData:
-    """All records of one team for the window."""
+def load_team(team: Team, window: Window, now: datetime | None = None) -> TeamData:
+    """All records of one team for the window, as performed by `now` (default: the
+    current local time; visits after it are planned, not performed)."""
+    now = now or local_now()
     clients, locations = load_clients(team.id, window)
-    shifts, absences = load_shifts_and_absences(team.id, window)
+    shifts, absences = load_shifts_and_absences(team.id, window, now)
     return TeamData(
         team,
         window,
-        visits=load_visits(team.id, window),
+        visits=load_visits(team.id, window, now),
         clients=clients,
         staff=load_staff(team.id),
         shifts=shifts,
         absences=absences,
         locations=locations,
+        as_of=now,
     )
 
 
@@ -223,6 +239,7 @@ def summary(data: TeamData) -> dict:
         "travel_share": use.travel_share,
         "work_minutes": use.work_minutes,
         "visits": len(data.visits),
+        "visits_planned": sum(bool(v.staff("planned")) for v in data.visits),
         "visits_performed": sum(v.performed() for v in data.visits if not v.cancelled),
         "outcomes": workload.day_changes(data.visits, data.window),
         "plan_changes": workload.plan_changes(published_versions(data.team.id, data.window)),
@@ -245,6 +262,22 @@ def months_between(first: date, last: date) -> list[tuple[int, int]]:
     return out
 
 
+class OutcomeRefused(Exception):
+    """An outcome the rules refuse (nothing is saved); `code` is worded by the view."""
+
+    def __init__(self, code: str, start: datetime):
+        super().__init__(code)
+        self.code = code
+        self.start = start
+
+
+def planned_start(visit: Visit) -> datetime:
+    """The visit's start in the published plan in force (its earliest start if unplanned)."""
+    day = visit.date
+    assigned = current_assignments(visit.team_id, day, day + timedelta(days=1)).get(visit.id)
+    return min(a.start for a in assigned) if assigned else visit.earliest_start
+
+
 def record_outcome(
     visit: Visit,
     kind: str,
@@ -252,10 +285,19 @@ def record_outcome(
     done_by_id: int | None = None,
     replaced_id: int | None = None,
     moved_start: datetime | None = None,
+    now: datetime | None = None,
 ) -> VisitOutcome:
-    """Record what happened to a visit (replacing an earlier record) and audit it."""
+    """Record what happened to a visit (replacing an earlier record) and audit it.
+
+    A visit cannot be recorded as done (by its staff or by someone else) before it has
+    started (records.has_started; OutcomeRefused). Cancelled, not done and moved may be
+    recorded ahead: they do not say that the visit took place."""
     if kind not in OUTCOMES:
         raise ValueError(kind)
+    if kind in SAYS_PERFORMED:
+        start = planned_start(visit)
+        if not has_started(start, now or local_now()):
+            raise OutcomeRefused("not_started", start)
     row = db.session.scalar(sa.select(VisitOutcome).where(VisitOutcome.visit_id == visit.id))
     if row is None:
         row = VisitOutcome(visit_id=visit.id, kind=kind)

@@ -13,9 +13,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 import audit
+import ui
 from extensions import db
 from followup import dashboards, export, jobs, service
-from followup.access import team_for_followup, window_from_args
+from followup.access import known_id, team_for_followup, window_from_args
 from followup.models import VisitOutcome
 from followup.records import OUTCOMES
 from scheduling.models import Visit
@@ -83,18 +84,22 @@ def outcomes():
         abort(404)
     planned = current_assignments(team_id, day, day + timedelta(days=1), "published")
     mine = current_user.role != "lead" or request.args.get("mine") == "1"
-    rows = visit_rows(team_id, day, planned, current_user.staff_member_id if mine else None)
+    team_rows = visit_rows(team_id, day, planned)
+    me = current_user.staff_member_id if mine else None
+    rows = team_rows if me is None else [r for r in team_rows if is_own(r, me)]
     staff = db.session.scalars(
         sa.select(StaffMember).where(StaffMember.team_id == team_id, StaffMember.active)
         .order_by(StaffMember.name)
     ).all()  # fmt: skip
     return render_template(
         "followup/outcomes.html", rows=rows, day=day, staff=staff, mine=mine,
-        outcomes=OUTCOMES, today=local_today(), yesterday=local_today() - timedelta(days=1),
+        team_visits=len(team_rows), outcomes=OUTCOMES, today=local_today(),
+        yesterday=local_today() - timedelta(days=1),
     )  # fmt: skip
 
 
-def visit_rows(team_id: int, day: date, planned: dict, staff_id: int | None) -> list[dict]:
+def visit_rows(team_id: int, day: date, planned: dict) -> list[dict]:
+    """The day's visits (not cancelled) with their planned start, staff and outcome."""
     visits = db.session.scalars(
         sa.select(Visit).where(Visit.team_id == team_id, Visit.date == day, ~Visit.cancelled)
     ).all()
@@ -107,18 +112,17 @@ def visit_rows(team_id: int, day: date, planned: dict, staff_id: int | None) -> 
     rows = []
     for v in visits:
         assigned = planned.get(v.id, [])
-        ids = {a.staff_id for a in assigned}
-        outcome = recorded.get(v.id)
-        if (
-            staff_id is not None
-            and staff_id not in ids
-            and not (outcome and outcome.done_by_id == staff_id)
-        ):
-            continue
         start = assigned[0].start if assigned else v.earliest_start
         rows.append({"visit": v, "start": start, "staff": [a.staff for a in assigned],
-                     "outcome": outcome})  # fmt: skip
+                     "staff_ids": {a.staff_id for a in assigned},
+                     "outcome": recorded.get(v.id)})  # fmt: skip
     return sorted(rows, key=lambda r: (r["start"], r["visit"].id))
+
+
+def is_own(row: dict, staff_id: int) -> bool:
+    """A visit of the staff member's own: planned for them, or recorded as done by them."""
+    outcome = row["outcome"]
+    return staff_id in row["staff_ids"] or bool(outcome and outcome.done_by_id == staff_id)
 
 
 @bp.post("/outcomes/<int:visit_id>")
@@ -135,7 +139,7 @@ def record(visit_id: int):
     me = current_user.staff_member_id
     if current_user.role != "lead" and me not in ids:
         abort(403)
-    done_by = request.form.get("done_by", type=int)
+    done_by = known_id(request.form.get("done_by", type=int))
     if kind == "done_by_other":
         member = db.session.get(StaffMember, done_by) if done_by else None
         if member is None or member.team_id != visit.team_id:
@@ -151,10 +155,25 @@ def record(visit_id: int):
             flash(_("Give the new start time."))
             return redirect(url_for(".outcomes", day=visit.date.isoformat()))
     replaced = me if (me in ids and current_user.role != "lead") else None
-    service.record_outcome(visit, kind, acting_user(), done_by, replaced, moved)
+    back = url_for(".outcomes", day=visit.date.isoformat(), mine=request.args.get("mine"))
+    try:
+        service.record_outcome(visit, kind, acting_user(), done_by, replaced, moved)
+    except service.OutcomeRefused as refused:
+        db.session.rollback()
+        flash(not_started_message(refused.start), "error")
+        return redirect(back)
     db.session.commit()
     flash(_("Saved."))
-    return redirect(url_for(".outcomes", day=visit.date.isoformat(), mine=request.args.get("mine")))
+    return redirect(back)
+
+
+def not_started_message(start: datetime) -> str:
+    return _(
+        "The visit starts %(day)s at %(time)s. It cannot be recorded as done before it has "
+        "started.",
+        day=ui.day(start),
+        time=ui.clock(start),
+    )
 
 
 @bp.cli.command("snapshots")

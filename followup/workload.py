@@ -195,9 +195,13 @@ def plan_changes(versions: Iterable[dict[object, tuple[tuple, datetime]]]) -> in
 
 
 def day_changes(visits: Iterable[VisitRecord], window: Window) -> dict[str, int]:
-    """Outcome kind -> how many visits in the window got it (unrecorded visits: 'done')."""
+    """Outcome kind -> how many visits in the window got it (unrecorded visits: 'done' once
+    their time has come; a visit still to come counts only with a recorded outcome)."""
     out: dict[str, int] = defaultdict(int)
     for v in visits:
-        if window.contains(v.day) and not v.cancelled:
-            out[v.outcome.kind if v.outcome else "done"] += 1
+        if not window.contains(v.day) or v.cancelled:
+            continue
+        kind = v.outcome_kind() or ("done" if v.happened() else None)
+        if kind is not None:
+            out[kind] += 1
     return dict(out)

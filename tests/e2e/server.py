@@ -57,7 +57,8 @@ def seed_followup(teams: dict, today: date) -> None:
     from followup.demo_history import TEST_FORTNIGHTS, seed_history
 
     configs = {"pilot": demo.PILOT, "comparison": demo.COMPARISON}
-    seed_history(teams, today, configs, TEST_FORTNIGHTS)
+    monday = today - timedelta(days=today.weekday())  # seed() makes this week's own visits
+    seed_history(teams, today, configs, TEST_FORTNIGHTS, end=monday)
     jobs.snapshot_missing(today)
     db.session.commit()
 

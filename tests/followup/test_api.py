@@ -3,6 +3,8 @@
 from collections import defaultdict
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from scheduling.models import Assignment, Plan, Visit
 from tests.followup.conftest import START
 
@@ -92,3 +94,13 @@ def test_all_clients_mean_equals_recount_from_the_plan_api(pilot, auth, client):
     body = client.get(URL.format(team=team, basis="planned")).get_json()
     assert len(plan["assignments"]) == 14 * 3 + 1
     assert body["all_clients_mean"] == expected
+
+
+def test_an_id_too_large_for_the_database_is_not_found(pilot, auth, client, db):
+    """Found by tests/test_fuzz.py: a team id past 64 bits made SQLite raise (a 500)."""
+    auth.login("lead-a")
+    assert client.get("/api/followup/continuity?team=99999999999999999999").status_code == 404
+    visit = db.session.scalar(sa.select(Visit.id).limit(1))
+    form = {"kind": "done_by_other", "done_by": "99999999999999999999"}
+    page = client.post(f"/followup/outcomes/{visit}", data=form, follow_redirects=True)
+    assert page.status_code == 200 and "Välj vem som gjorde besöket." in page.get_data(as_text=True)
