@@ -22,6 +22,8 @@ from timeutil import local_today
 
 bp = Blueprint("scheduling", __name__)
 
+RUN_PAGE_REFRESH_S = 5  # how often the run page reloads itself when JavaScript is off
+
 # Why a run failed or a change was refused, by code (stored codes, translated here).
 MESSAGES = {
     "invalid_problem": _l("The planning data could not be read. No plan was changed."),
@@ -104,8 +106,30 @@ def propose(team_id: int):
 @bp.get("/runs/<int:run_id>")
 @roles(*TEAM_MEMBERS)
 def run(run_id: int):
+    """The progress page; without JavaScript it reloads itself while the run is active."""
     run = run_in_team_or_404(run_id)
-    return render_template("scheduling/run.html", run=run, confirm=ConfirmForm(), message=message)
+    _expire_if_stale(run)
+    return render_template(
+        "scheduling/run.html",
+        run=run,
+        fraction=_fraction(run),
+        refresh_s=RUN_PAGE_REFRESH_S,
+        confirm=ConfirmForm(),
+        message=message,
+    )
+
+
+def _expire_if_stale(run: SolverRun) -> None:
+    if run.active and jobs.expire_stale_runs():
+        db.session.commit()
+
+
+def _fraction(run: SolverRun) -> float:
+    """How far the run has come: elapsed over the time limit, 1 once it has ended."""
+    if not run.active:
+        return 1.0
+    elapsed = (run.progress or {}).get("elapsed_s") or 0
+    return round(min(0.99, elapsed / max(1, run.time_limit_s)), 3)
 
 
 @bp.get("/runs/<int:run_id>/progress")
@@ -113,18 +137,15 @@ def run(run_id: int):
 def run_progress(run_id: int):
     """What the progress page polls: state, best continuity so far, elapsed time."""
     run = run_in_team_or_404(run_id)
-    if run.active and jobs.expire_stale_runs():
-        db.session.commit()
+    _expire_if_stale(run)
     progress = run.progress or {}
-    elapsed = progress.get("elapsed_s") or 0
-    fraction = 1.0 if not run.active else min(0.99, elapsed / max(1, run.time_limit_s))
     return jsonify(
         state=run.state,
-        elapsed_s=elapsed,
+        elapsed_s=progress.get("elapsed_s") or 0,
         time_limit_s=run.time_limit_s,
         continuity=progress.get("continuity"),
         objective=progress.get("objective"),
-        fraction=round(fraction, 3),
+        fraction=_fraction(run),
         plan_url=url_for(".plan", plan_id=run.plan_id) if run.plan_id else None,
         error=message(run.error_code) if run.error_code else None,
     )

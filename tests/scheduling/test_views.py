@@ -161,3 +161,34 @@ def test_plan_page_says_why_a_visit_has_no_staff(w, client, auth, db):
     auth.login("staff-liten")
     page = client.get(f"/plans/{draft.id}").get_data(as_text=True)
     assert "Obemannade besök" in page and "arbetstid" in page
+
+
+def _queued_run(w, app, client, db, days=1) -> SolverRun:
+    """A run proposed through the page and left queued (no solver process starts)."""
+    app.config["SOLVER_LAUNCH"] = "none"
+    client.post(
+        f"/teams/{w.team.id}/plans/propose",
+        data={"start": local_today().isoformat(), "days": days},
+    )
+    return db.session.scalar(sa.select(SolverRun))
+
+
+def test_run_page_reloads_itself_without_javascript_while_the_run_works(w, app, client, auth, db):
+    auth.login("staff-liten")
+    run = _queued_run(w, app, client, db)
+    page = client.get(f"/runs/{run.id}").get_data(as_text=True)
+    assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in page
+    assert "Ladda om nu" in page and "Kontinuitet hittills" in page
+    assert "1 dag</small>" in page  # one day, not "1 dagar"
+    run.state, run.progress = "done", {"continuity": 2.5, "elapsed_s": 3}
+    db.session.commit()
+    page = client.get(f"/runs/{run.id}").get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in page and "Ladda om nu" not in page
+    assert "Kontinuitet hittills" not in page and "<dt" in page and ">Kontinuitet</dt>" in page
+    assert 'value="1.0"' in page  # the bar is full once the run has ended
+
+
+def test_run_page_counts_days_in_the_plural(w, app, client, auth, db):
+    auth.login("staff-liten")
+    run = _queued_run(w, app, client, db, days=3)
+    assert "3 dagar</small>" in client.get(f"/runs/{run.id}").get_data(as_text=True)
