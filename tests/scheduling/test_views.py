@@ -192,3 +192,39 @@ def test_run_page_counts_days_in_the_plural(w, app, client, auth, db):
     auth.login("staff-liten")
     run = _queued_run(w, app, client, db, days=3)
     assert "3 dagar</small>" in client.get(f"/runs/{run.id}").get_data(as_text=True)
+
+
+def test_plan_without_staffed_visits_shows_continuity_as_a_dash(w, client, auth, db):
+    draft = plans.new_plan(w.team, w.start, 1, None)
+    draft.solver_metrics = {"continuity": 0.0}
+    db.session.commit()
+    auth.login("lead-liten")
+    page = client.get(f"/plans/{draft.id}").get_data(as_text=True)
+    assert "<dt>Kontinuitet</dt><dd>–</dd>" in page
+    assert "1 dag</small>" in page
+    listing = client.get(f"/teams/{w.team.id}/plans").get_data(as_text=True)
+    assert "1 dag</td>" in listing and ">–</td>" in listing
+
+
+def _draft_with_one_unstaffed_visit(w, db) -> Plan:
+    draft = hand_plan(w, state="draft")
+    left = draft.assignments[0]
+    day = left.visit.date.isoformat()
+    draft.solver_unassigned = [
+        {
+            "visit": f"v{left.visit_id}",
+            "code": "no_staff_on_shift",
+            "data": {"day": day, "window": "07:00-08:00"},
+        }
+    ]
+    db.session.delete(left)
+    db.session.commit()
+    return draft
+
+
+def test_unstaffed_reason_reads_as_a_day_and_a_time(w, client, auth, db):
+    draft = _draft_with_one_unstaffed_visit(w, db)
+    auth.login("lead-liten")
+    page = client.get(f"/plans/{draft.id}").get_data(as_text=True)
+    assert "ingen personal har pass" in page and "07:00–08:00" in page
+    assert "07:00-08:00" not in page and f"pass {w.start.isoformat()}" not in page
