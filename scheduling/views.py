@@ -5,9 +5,20 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from extensions import db
@@ -197,6 +208,13 @@ def publish(plan_id: int):
     plan = plan_in_team_or_404(plan_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    unstaffed = len(_unassigned(plan)) if plan.state == "draft" else 0
+    if unstaffed and request.form.get("unstaffed_ok") != str(unstaffed):
+        # The tick names the count the user saw: a different count asks again.
+        flash(ngettext("%(num)s visit would have no staff. Tick the box to publish anyway.",
+                       "%(num)s visits would have no staff. Tick the box to publish anyway.",
+                       unstaffed), "error")  # fmt: skip
+        return redirect(url_for(".plan", plan_id=plan.id, _anchor="publish"))
     try:
         plans.publish_plan(plan, acting_user())
     except plans.PlanError as exc:

@@ -228,3 +228,30 @@ def test_unstaffed_reason_reads_as_a_day_and_a_time(w, client, auth, db):
     page = client.get(f"/plans/{draft.id}").get_data(as_text=True)
     assert "ingen personal har pass" in page and "07:00–08:00" in page
     assert "07:00-08:00" not in page and f"pass {w.start.isoformat()}" not in page
+
+
+def test_publishing_a_draft_with_unstaffed_visits_needs_an_explicit_tick(w, client, auth, db):
+    draft = _draft_with_one_unstaffed_visit(w, db)
+    auth.login("lead-liten")
+    page = client.get(f"/plans/{draft.id}").get_data(as_text=True)
+    assert "1 besök i utkastet saknar personal" in page and "Publicera ändå" in page
+    assert 'name="unstaffed_ok" value="1" required' in page
+    response = client.post(f"/plans/{draft.id}/publish", follow_redirects=True)
+    assert "1 besök skulle bli utan personal" in response.get_data(as_text=True)
+    client.post(f"/plans/{draft.id}/publish", data={"unstaffed_ok": "2"})  # another count
+    db.session.refresh(draft)
+    assert draft.state == "draft"
+    client.post(f"/plans/{draft.id}/publish", data={"unstaffed_ok": "1"})
+    db.session.refresh(draft)
+    assert draft.state == "published"
+
+
+def test_a_fully_staffed_draft_publishes_with_one_tap(w, client, auth, db):
+    draft = hand_plan(w, state="draft")
+    db.session.commit()
+    auth.login("lead-liten")
+    page = client.get(f"/plans/{draft.id}").get_data(as_text=True)
+    assert "Publicera ändå" not in page and "unstaffed_ok" not in page
+    client.post(f"/plans/{draft.id}/publish")
+    db.session.refresh(draft)
+    assert draft.state == "published"
