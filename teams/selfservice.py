@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 import audit
@@ -212,12 +213,13 @@ def copy_week():
         abort(400)
     copied, skipped = shiftrules.copy_week(staff, source, target, acting_user())
     db.session.commit()
-    flash(_("%(n)s shifts copied to week %(week)s.", n=copied, week=target.isocalendar().week))
+    week = target.isocalendar().week
+    flash(ngettext("%(num)s shift copied to week %(week)s.",
+                   "%(num)s shifts copied to week %(week)s.", copied, week=week))  # fmt: skip
     if skipped:
-        flash(
-            _("%(n)s shifts were not copied: they overlap or break the daily rest.", n=skipped),
-            "warning",
-        )
+        flash(ngettext("%(num)s shift was not copied: it overlaps or breaks the daily rest.",
+                       "%(num)s shifts were not copied: they overlap or break the daily rest.",
+                       skipped), "warning")  # fmt: skip
     return back(staff, target)
 
 

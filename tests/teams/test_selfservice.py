@@ -193,7 +193,7 @@ def test_copy_last_week_to_this_and_next_week(w, client, auth, db):
         data={"source": week(last_monday), "target": week(this_monday + timedelta(days=7))},
         follow_redirects=True,
     )
-    assert "2 pass kopierade" in page(response)
+    assert "2 pass kopierades till vecka" in page(response)
     response = client.post(
         "/me/shifts/copy",
         data={"source": week(last_monday), "target": week(this_monday)},
@@ -206,6 +206,36 @@ def test_copy_last_week_to_this_and_next_week(w, client, auth, db):
         if this_monday <= s.start.date() < this_monday + timedelta(days=7)
     ]
     assert len(copied) >= 2
+
+
+def test_copy_messages_count_one_shift_in_the_singular(w, client, auth, db):
+    auth.login("anna")
+    today = local_today()
+    last_week_same_day = today - timedelta(days=7)
+    db.session.add(
+        Shift(
+            staff_id=w.anna.id,
+            start=datetime.combine(last_week_same_day, time(7)),
+            end=datetime.combine(last_week_same_day, time(15)),
+        )
+    )
+    db.session.commit()
+
+    def week(d):
+        iso = d.isocalendar()
+        return f"{iso.year}-W{iso.week:02d}"
+
+    source = week(last_week_same_day)
+    next_week = today + timedelta(days=7)
+    response = client.post(
+        "/me/shifts/copy", data={"source": source, "target": week(next_week)}, follow_redirects=True
+    )
+    assert f"1 pass kopierades till vecka {next_week.isocalendar().week}." in page(response)
+    # This week already has today's 07-15 shift: the one shift is not copied, said in the singular.
+    response = client.post(
+        "/me/shifts/copy", data={"source": source, "target": week(today)}, follow_redirects=True
+    )
+    assert "1 pass kopierades inte: det krockar" in page(response)
 
 
 def sick_rows(db, staff) -> list[Absence]:
