@@ -203,7 +203,7 @@ Export format: {export}   File format: {fmt}   Made: {made}
 Team: {team}
 Window: {start} to {last} ({days} whole days); "day" 1 = {start}.
 
-PRIVACY (DOMAIN.md section 7)
+PRIVACY
 - Clients (K...) and staff (P...) carry random pseudonyms made for this export only; no key is kept.
 - No names, addresses, coordinates, phone numbers, ids or free text.
 - Ages as bands (<65, 65-79, 80+).
@@ -220,7 +220,7 @@ continuity ({continuity}):
   staff recorded (cancelled and not done visits drop out; done by someone else counts the
   other person; a visit without a record counts as performed as published).
   all_clients_mean: the mean over every client with a visit, without any filter (the
-  solver's figure in PROBLEM-FORMAT.md); not comparable with the official figure.
+  figure the planner shows for a plan); not comparable with the official figure.
 monthly_distinct_staff_mean ({monthly}): different staff per client per calendar month
   (inside the window), same visit filters, every client with a visit counted.
 contact_person_share: share of performed visits with one of the client's contact persons.
