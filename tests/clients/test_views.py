@@ -4,8 +4,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+import ui
 from audit import AuditEvent
 from clients.models import CareNeed, Client
+from tests import factories
 from timeutil import local_today
 
 
@@ -190,6 +192,31 @@ def test_lead_edits_and_deletes_need(world, auth, client, db):
     assert db.session.get(CareNeed, world.need_a.id) is None
     actions = db.session.scalars(sa.select(AuditEvent.action)).all()
     assert {"need.update", "need.delete"} <= set(actions)
+
+
+def test_care_needs_show_their_period_and_whether_they_have_started(app, world, auth, client, db):
+    today = local_today()
+    factories.make_need(world.client_a, "shower", valid_from=today + timedelta(days=10))
+    factories.make_need(
+        world.client_a,
+        "lunch",
+        valid_from=today - timedelta(days=30),
+        valid_to=today - timedelta(days=1),
+    )
+    db.session.commit()
+    auth.login("staff-a")
+    page = client.get(f"/clients/{world.client_a.id}").get_data(as_text=True)
+    rows = {kind: row for row in page.split("<tr")[1:] for kind in ("Morgonhjälp", "Dusch", "Lunch")
+            if kind in row}  # fmt: skip
+    with app.test_request_context():  # dates as the page writes them ("ons 3 dec. 2026")
+        fmt = ui.day
+        assert f"från {fmt(today - timedelta(days=7))}" in rows["Morgonhjälp"]
+        assert f"från {fmt(today + timedelta(days=10))}" in rows["Dusch"]
+        ended = f"{fmt(today - timedelta(days=30))} – {fmt(today - timedelta(days=1))}"
+        assert ended in rows["Lunch"]
+    assert "Inte påbörjad" in rows["Dusch"] and "Inte påbörjad" not in rows["Morgonhjälp"]
+    assert "Avslutad" in rows["Lunch"] and 'class="inactive"' in rows["Lunch"]
+    assert "Avslutad" not in rows["Morgonhjälp"] + rows["Dusch"]
 
 
 def test_client_absence_shown_until_further_notice(world, auth, client):
