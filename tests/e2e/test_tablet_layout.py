@@ -1,6 +1,9 @@
-"""Tablet layout in a browser at 768 x 1024 and 1024 x 768: the week board shows the whole
-week in landscape and says that it scrolls in portrait, and the "Vad hände" buttons keep
-their text inside them."""
+"""Tablet layout and pages without JavaScript, in a browser at 768 x 1024 and 1024 x 768:
+the week board shows the whole week in landscape and says that it scrolls in portrait, the
+"Vad hände" buttons keep their text inside them, and the solver's progress page updates
+itself when JavaScript is off."""
+
+from datetime import date, timedelta
 
 import pytest
 
@@ -52,3 +55,31 @@ def test_outcome_buttons_keep_their_text_inside(server, sized):
     touching = b["y"] < s["y"] + s["height"] and b["x"] < s["x"] + s["width"] + 4
     assert not touching, (s, b)
     shot(page, f"21-vad-hande-{size}", full_page=False)
+
+
+def test_solver_progress_updates_without_javascript(server, browser):
+    base, facts = server
+    context = browser.new_context(
+        viewport={"width": 768, "height": 1024}, locale="sv-SE", java_script_enabled=False
+    )
+    page = context.new_page()
+    try:
+        login(page, base, "demo-lead")
+        page.goto(f"{base}/teams/{facts['team']}/plans")
+        day = date.fromisoformat(facts["day"]) + timedelta(days=1)
+        page.fill("#start", day.isoformat())
+        page.fill("#days", "1")
+        page.click("main form button:has-text('Föreslå plan')")
+        page.wait_for_load_state()
+        assert "/runs/" in page.url and "1 dag" in page.locator("h1").inner_text()
+        if "Förslaget är klart" not in page.locator("main").inner_text():
+            assert page.locator('noscript meta[http-equiv="refresh"]').count() == 1
+            assert page.locator("noscript a").text_content() == "Ladda om nu"
+            # nothing clicks: the page reloads itself until the run has ended
+            page.wait_for_selector("text=Förslaget är klart", timeout=60000)
+        body = page.locator("main").inner_text()
+        assert "Kontinuitet hittills" not in body and "Visa förslaget" in body
+        assert page.locator('noscript meta[http-equiv="refresh"]').count() == 0
+        shot(page, "22-planering-utan-javascript", full_page=False)
+    finally:
+        context.close()
