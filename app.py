@@ -34,6 +34,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_object(config_class)
     register_extensions(app)
     register_blueprints(app)
+    register_favicon(app)
     register_access_control(app)
     register_security_headers(app)
     register_error_handlers(app)
@@ -115,6 +116,15 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     for bp in (scheduling_bp, scheduling_api_bp, ical_bp):
         app.register_blueprint(bp)
+
+
+def register_favicon(app: Flask) -> None:
+    """Browsers ask for /favicon.ico on their own: serve the static one (endpoint "static",
+    so it is public and cached like the other static files)."""
+    app.add_url_rule(
+        "/favicon.ico", endpoint="static", view_func=app.view_functions["static"],
+        defaults={"filename": "favicon.ico"},
+    )  # fmt: skip
 
 
 def register_access_control(app: Flask) -> None:

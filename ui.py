@@ -98,6 +98,11 @@ def number(value: float | None) -> str:
     return "" if value is None else format_decimal(value, "#,##0.##")
 
 
+def continuity(value: float | None) -> str:
+    """A plan's continuity, or '–' when it has none: 0 means no client met any staff."""
+    return number(value) if value else "–"
+
+
 def weekdays(digits: str) -> str:
     """ISO weekday digits ('135') as short names ('mån, ons, fre')."""
     if len(set(digits)) == 7:
@@ -109,6 +114,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         label=label,
         number=number,
+        continuity=continuity,
         day=day,
         clock=clock,
         stamp=stamp,

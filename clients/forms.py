@@ -7,9 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
-    FloatField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -27,6 +25,7 @@ from wtforms.validators import (
 
 from clients.models import CLIENT_ABSENCE_KINDS, MAX_CONTACT_STAFF, NEED_KINDS
 from formutil import MultiCheckboxField, options
+from numberfields import FloatField, IntegerField
 from teams.forms import REQUIRED, choices, latitude, longitude
 from teams.models import SKILLS
 from ui import WEEKDAY_NAMES

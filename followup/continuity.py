@@ -18,8 +18,8 @@ from scheduling.solver import metrics as plan_metrics
 
 from .records import ClientRecord, StaffRecord, VisitRecord, Window
 
-CONTINUITY_DEFINITION = "teamplan-continuity/1 (Kolada/KKiK, DOMAIN.md §2)"
-MONTHLY_DEFINITION = "teamplan-continuity-month/1 (Skönsmo monthly variant, DOMAIN.md §2.6)"
+CONTINUITY_DEFINITION = "teamplan-continuity/1 (Kolada/KKiK staff continuity in home care)"
+MONTHLY_DEFINITION = "teamplan-continuity-month/1 (Skönsmo monthly variant)"
 WINDOW_DAYS = 14
 DAY_START = time(7, 0)  # a visit counts if it starts at or after 07:00 ...
 DAY_END = time(22, 0)  # ... and before 22:00

@@ -206,7 +206,7 @@ Team: {team}
 Window: {start} to {last} ({days} whole days); "day" 1 = {start}.
 Performed as of: {as_of} (local time). Visits and shifts after it are planned, not performed.
 
-PRIVACY (DOMAIN.md section 7)
+PRIVACY
 - Clients (K...) and staff (P...) carry random pseudonyms made for this export only; no key is kept.
 - No names, addresses, coordinates, phone numbers, ids or free text.
 - Ages as bands (<65, 65-79, 80+).
@@ -225,7 +225,7 @@ continuity ({continuity}):
   visits whose (performed) start time has come by the "performed as of" time: a visit
   still to come is never performed, whatever was recorded for it.
   all_clients_mean: the mean over every client with a visit, without any filter (the
-  solver's figure in PROBLEM-FORMAT.md); not comparable with the official figure.
+  figure the planner shows for a plan); not comparable with the official figure.
 monthly_distinct_staff_mean ({monthly}): different staff per client per calendar month
   (inside the window), same visit filters, every client with a visit counted.
 contact_person_share: share of performed visits with one of the client's contact persons.

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from .records import AbsenceRecord, StaffRecord
 
-SICK_LEAVE_DEFINITION = "teamplan-sickleave/1 (SKR obligatory sick-leave reporting, DOMAIN.md §6)"
+SICK_LEAVE_DEFINITION = "teamplan-sickleave/1 (SKR obligatory sick-leave reporting)"
 MIN_CELL = 5
 LONG_SPELL_DAYS = 60
 SHORT_TERM_DAYS = 14

@@ -13,7 +13,7 @@ from datetime import datetime, time
 
 from .records import AbsenceRecord, ClientRecord, ShiftRecord, StaffRecord, VisitRecord, Window
 
-WORKLOAD_DEFINITION = "teamplan-workload/1 (DOMAIN.md §4, §6)"
+WORKLOAD_DEFINITION = "teamplan-workload/1"
 EVENING_AFTER = time(19, 0)  # a shift that ends after 19:00 is an evening shift
 WEEKEND = (5, 6)  # Saturday, Sunday (date.weekday())
 

@@ -8,8 +8,9 @@ violation without the keys its sentence needs (DATA_KEYS) is shown with that mes
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -230,13 +231,22 @@ REASONS = {
 }
 
 
+def _readable_when(data: dict) -> dict:
+    """The solver's day and window ("2026-12-09", "07:00-08:00") as a reader writes them
+    ("ons 9 dec.", "07:00–08:00"); anything else is left as it came."""
+    day, window = data.get("day") or "", data.get("window") or ""
+    try:
+        day = format_date(date.fromisoformat(day), "EEE d MMM")
+    except (TypeError, ValueError):
+        pass
+    return {**data, "day": day, "window": str(window).replace("-", "–")}
+
+
 def unassigned_reason(entry: dict | None) -> str:
     """A solver `unassigned` entry ({code, data, reason}) as a sentence in the user's language."""
     if not entry:
         return str(REASONS["not_placed"])
-    data = dict(entry.get("data") or {})
-    data.setdefault("day", "")
-    data.setdefault("window", "")
+    data = _readable_when(dict(entry.get("data") or {}))
     data.setdefault("max_distinct_staff", "")
     data["skills"] = skill_words(data.get("skills") or [])
     code = entry.get("code") or "not_placed"

@@ -5,9 +5,20 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 import ui
@@ -22,6 +33,8 @@ from teams.service import team_staff
 from timeutil import local_today
 
 bp = Blueprint("scheduling", __name__)
+
+RUN_PAGE_REFRESH_S = 5  # how often the run page reloads itself when JavaScript is off
 
 # Why a run failed or a change was refused, by code (stored codes, translated here).
 MESSAGES = {
@@ -110,8 +123,30 @@ def propose(team_id: int):
 @bp.get("/runs/<int:run_id>")
 @roles(*TEAM_MEMBERS)
 def run(run_id: int):
+    """The progress page; without JavaScript it reloads itself while the run is active."""
     run = run_in_team_or_404(run_id)
-    return render_template("scheduling/run.html", run=run, confirm=ConfirmForm(), message=message)
+    _expire_if_stale(run)
+    return render_template(
+        "scheduling/run.html",
+        run=run,
+        fraction=_fraction(run),
+        refresh_s=RUN_PAGE_REFRESH_S,
+        confirm=ConfirmForm(),
+        message=message,
+    )
+
+
+def _expire_if_stale(run: SolverRun) -> None:
+    if run.active and jobs.expire_stale_runs():
+        db.session.commit()
+
+
+def _fraction(run: SolverRun) -> float:
+    """How far the run has come: elapsed over the time limit, 1 once it has ended."""
+    if not run.active:
+        return 1.0
+    elapsed = (run.progress or {}).get("elapsed_s") or 0
+    return round(min(0.99, elapsed / max(1, run.time_limit_s)), 3)
 
 
 @bp.get("/runs/<int:run_id>/progress")
@@ -119,18 +154,15 @@ def run(run_id: int):
 def run_progress(run_id: int):
     """What the progress page polls: state, best continuity so far, elapsed time."""
     run = run_in_team_or_404(run_id)
-    if run.active and jobs.expire_stale_runs():
-        db.session.commit()
+    _expire_if_stale(run)
     progress = run.progress or {}
-    elapsed = progress.get("elapsed_s") or 0
-    fraction = 1.0 if not run.active else min(0.99, elapsed / max(1, run.time_limit_s))
     return jsonify(
         state=run.state,
-        elapsed_s=elapsed,
+        elapsed_s=progress.get("elapsed_s") or 0,
         time_limit_s=run.time_limit_s,
         continuity=progress.get("continuity"),
         objective=progress.get("objective"),
-        fraction=round(fraction, 3),
+        fraction=_fraction(run),
         plan_url=url_for(".plan", plan_id=run.plan_id) if run.plan_id else None,
         error=message(run.error_code) if run.error_code else None,
     )
@@ -194,6 +226,13 @@ def publish(plan_id: int):
     plan = plan_in_team_or_404(plan_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    unstaffed = len(_unassigned(plan)) if plan.state == "draft" else 0
+    if unstaffed and request.form.get("unstaffed_ok") != str(unstaffed):
+        # The tick names the count the user saw: a different count asks again.
+        flash(ngettext("%(num)s visit would have no staff. Tick the box to publish anyway.",
+                       "%(num)s visits would have no staff. Tick the box to publish anyway.",
+                       unstaffed), "error")  # fmt: skip
+        return redirect(url_for(".plan", plan_id=plan.id, _anchor="publish"))
     try:
         plans.publish_plan(plan, acting_user())
     except plans.PlanError as exc:

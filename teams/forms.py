@@ -7,8 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    FloatField,
-    IntegerField,
     PasswordField,
     SelectField,
     StringField,
@@ -25,6 +23,7 @@ from wtforms.validators import (
 )
 
 from formutil import options
+from numberfields import FloatField, IntegerField
 from teams.models import (
     ABSENCE_KINDS,
     EDIT_RULE_POLICIES,

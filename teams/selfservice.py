@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 import audit
@@ -34,7 +35,7 @@ bp = Blueprint("selfservice", __name__, url_prefix="/me")
 
 @bp.context_processor
 def template_helpers() -> dict:
-    return {"timedelta": timedelta, "week_param": weekdata.week_param}
+    return {"timedelta": timedelta, "week_param": weekdata.week_param, "sick_on": sick_on}
 
 
 def subject() -> StaffMember:
@@ -212,25 +213,60 @@ def copy_week():
         abort(400)
     copied, skipped = shiftrules.copy_week(staff, source, target, acting_user())
     db.session.commit()
-    flash(_("%(n)s shifts copied to week %(week)s.", n=copied, week=target.isocalendar().week))
+    week = target.isocalendar().week
+    flash(ngettext("%(num)s shift copied to week %(week)s.",
+                   "%(num)s shifts copied to week %(week)s.", copied, week=week))  # fmt: skip
     if skipped:
-        flash(
-            _("%(n)s shifts were not copied: they overlap or break the daily rest.", n=skipped),
-            "warning",
-        )
+        flash(ngettext("%(num)s shift was not copied: it overlaps or breaks the daily rest.",
+                       "%(num)s shifts were not copied: they overlap or break the daily rest.",
+                       skipped), "warning")  # fmt: skip
     return back(staff, target)
 
 
-@bp.post("/sick-today")
+def sick_on(staff: StaffMember, day: date) -> Absence | None:
+    """The member's sick absence that covers day, if one is registered."""
+    return next(
+        (a for a in staff.absences if a.kind == "sick" and a.start_date <= day <= a.end_date),
+        None,
+    )
+
+
+@bp.route("/sick-today", methods=["GET", "POST"])
 @roles(*TEAM_MEMBERS)
 def sick_today():
-    staff = subject()
+    """Sick today: GET asks for confirmation (no JavaScript needed), POST registers it.
+    Without a shift today there is nothing to report sick from, and nothing is saved."""
+    staff, today = subject(), local_today()
+    shifts = [s for s in staff.shifts if s.start.date() == today]
+    if request.method == "GET":
+        return render_template(
+            "selfservice/sick_today.html",
+            staff=staff,
+            today=today,
+            shifts=shifts,
+            sick=sick_on(staff, today),
+            confirm=ConfirmForm(),
+        )
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    report_sick(staff, local_today(), acting_user())
-    db.session.commit()
-    flash(_("You are registered as sick today. Get well! The team sees it on the board."))
+    _report_sick_today(staff, today, shifts)
     return back(staff, endpoint=".week")
+
+
+def _report_sick_today(staff: StaffMember, today: date, shifts: list[Shift]) -> None:
+    """Register sickness for today once, and only on a day with a shift; say what happened."""
+    if sick_on(staff, today):
+        flash(_("Sickness is already registered for today."))
+    elif not shifts:
+        flash(_("No shift today, so nothing was registered."), "warning")
+    else:
+        report_sick(staff, today, acting_user())
+        db.session.commit()
+        if staff.id == current_user.staff_member_id:
+            flash(_("You are registered as sick today. Get well! The team sees it on the board."))
+        else:
+            flash(_("%(name)s is registered as sick today. The team sees it on the board.",
+                    name=staff.name))  # fmt: skip
 
 
 @bp.route("/absences/new", methods=["GET", "POST"])

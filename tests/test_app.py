@@ -48,3 +48,13 @@ def test_stylesheet_is_local_and_has_touch_targets(client):
     assert "--touch: 44px" in css and "@import" not in css
     page = client.get("/login").get_data(as_text=True)
     assert "https://" not in page  # no CDN, no external fonts
+
+
+def test_favicon_is_served_locally_without_login(client):
+    response = client.get("/favicon.ico")  # browsers ask for it on their own
+    assert response.status_code == 200 and response.mimetype == "image/vnd.microsoft.icon"
+    assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO header
+    page = client.get("/login").get_data(as_text=True)
+    assert '<link rel="icon" href="/favicon.ico"' in page
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    assert client.get("/static/favicon.svg").status_code == 200

@@ -4,13 +4,16 @@
   var card = document.getElementById("solver-run");
   if (!card) return;
   var field = function (name) { return card.querySelector('[data-field="' + name + '"]'); };
-  var decimal = function (x) { return x == null ? "–" : x.toLocaleString("sv-SE", {maximumFractionDigits: 2}); };
+  // Continuity 0 means no client met any staff yet: shown as "–", as the server does.
+  var decimal = function (x) { return !x ? "–" : x.toLocaleString("sv-SE", {maximumFractionDigits: 2}); };
 
   function show(data) {
     field("bar").value = data.fraction;
     field("elapsed").textContent = Math.round(data.elapsed_s || 0);
     field("continuity").textContent = decimal(data.continuity);
     if (data.state === "done" || data.state === "failed" || data.state === "cancelled") {
+      var label = field("continuity-label");
+      label.textContent = label.dataset.final;  // the final figure, no longer "so far"
       var cancel = field("cancel");
       if (cancel) cancel.hidden = true;
       if (data.plan_url) {

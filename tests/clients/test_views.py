@@ -4,8 +4,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+import ui
 from audit import AuditEvent
 from clients.models import CareNeed, Client
+from tests import factories
 from timeutil import local_today
 
 
@@ -90,6 +92,32 @@ def test_client_form_shows_swedish_errors_next_to_fields(world, auth, client):
     assert 'id="birth_year-error"' in page
 
 
+def error_of(page: str, field: str) -> str:
+    """The text of a field's error paragraph (templates/_macros.html field_errors)."""
+    start = page.index(f'<p class="error" id="{field}-error">') + len(
+        f'<p class="error" id="{field}-error">'
+    )
+    return page[start : page.index("</p>", start)]
+
+
+def test_unreadable_numbers_get_one_plain_message_per_field(world, auth, client):
+    auth.login("lead-a")
+    data = client_data(world, lat="999", lon="femton", max_distinct_staff="2.5")
+    page = client.post(f"/teams/{world.team_a.id}/clients/new", data=data).get_data(as_text=True)
+    assert error_of(page, "lat") == "Latituden måste vara mellan -90 och 90."
+    assert error_of(page, "lon") == "Longituden måste vara mellan -180 och 180."
+    assert error_of(page, "max_distinct_staff") == "Ange ett tal utan decimaler."
+    assert "flyttal" not in page and "heltal" not in page
+
+
+def test_a_decimal_comma_is_read_as_a_number(world, auth, client, db):
+    auth.login("lead-a")
+    data = client_data(world, lat="58,39", lon="15,57")
+    assert client.post(f"/teams/{world.team_a.id}/clients/new", data=data).status_code == 302
+    greta = db.session.scalar(sa.select(Client).where(Client.name == "Greta Gran"))
+    assert (greta.lat, greta.lon) == (58.39, 15.57)
+
+
 def test_edit_form_is_prefilled(world, auth, client):
     auth.login("lead-a")
     page = client.get(f"/clients/{world.client_a.id}/edit").get_data(as_text=True)
@@ -137,6 +165,10 @@ def test_need_validation_in_swedish(world, auth, client):
     assert "Välj minst en veckodag." in page
     assert "Senaste start kan inte vara före tidigaste start." in page
     assert "Ange mellan 5 och 480 minuter." in page
+    data |= {"weekdays": ["1"], "latest": "12:30", "duration_min": "tjugo"}
+    page = client.post(f"/clients/{world.client_a.id}/needs/new", data=data).get_data(as_text=True)
+    assert error_of(page, "duration_min") == "Ange mellan 5 och 480 minuter."  # one message
+    assert "heltal" not in page
 
 
 def test_lead_edits_and_deletes_need(world, auth, client, db):
@@ -160,6 +192,31 @@ def test_lead_edits_and_deletes_need(world, auth, client, db):
     assert db.session.get(CareNeed, world.need_a.id) is None
     actions = db.session.scalars(sa.select(AuditEvent.action)).all()
     assert {"need.update", "need.delete"} <= set(actions)
+
+
+def test_care_needs_show_their_period_and_whether_they_have_started(app, world, auth, client, db):
+    today = local_today()
+    factories.make_need(world.client_a, "shower", valid_from=today + timedelta(days=10))
+    factories.make_need(
+        world.client_a,
+        "lunch",
+        valid_from=today - timedelta(days=30),
+        valid_to=today - timedelta(days=1),
+    )
+    db.session.commit()
+    auth.login("staff-a")
+    page = client.get(f"/clients/{world.client_a.id}").get_data(as_text=True)
+    rows = {kind: row for row in page.split("<tr")[1:] for kind in ("Morgonhjälp", "Dusch", "Lunch")
+            if kind in row}  # fmt: skip
+    with app.test_request_context():  # dates as the page writes them ("ons 3 dec. 2026")
+        fmt = ui.day
+        assert f"från {fmt(today - timedelta(days=7))}" in rows["Morgonhjälp"]
+        assert f"från {fmt(today + timedelta(days=10))}" in rows["Dusch"]
+        ended = f"{fmt(today - timedelta(days=30))} – {fmt(today - timedelta(days=1))}"
+        assert ended in rows["Lunch"]
+    assert "Inte påbörjad" in rows["Dusch"] and "Inte påbörjad" not in rows["Morgonhjälp"]
+    assert "Avslutad" in rows["Lunch"] and 'class="inactive"' in rows["Lunch"]
+    assert "Avslutad" not in rows["Morgonhjälp"] + rows["Dusch"]
 
 
 def test_client_absence_shown_until_further_notice(world, auth, client):

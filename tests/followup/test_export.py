@@ -67,6 +67,15 @@ def test_export_has_no_names_or_addresses(pilot, auth, client, db, fmt):
     assert event.details["format"] == fmt and event.team_id == pilot.team_a.id
 
 
+def test_data_dictionary_defines_in_words_without_developer_files(pilot, auth, client):
+    auth.login("eval")
+    files = texts_of(client.get(URL.format(team=pilot.team_a.id, fmt="csv")).data)
+    dictionary = files["data_dictionary.txt"]
+    assert ".md" not in dictionary and "DOMAIN" not in dictionary
+    assert "distinct staff a client met in a 14-day window" in dictionary
+    assert "clients aged 65 or older" in dictionary
+
+
 def test_export_rounds_times_and_bands_ages(pilot, auth, client):
     auth.login("eval")
     files = texts_of(client.get(URL.format(team=pilot.team_a.id, fmt="csv")).data)

@@ -23,6 +23,14 @@ def test_evaluator_dashboard_shows_charts_without_names(pilot, auth, client, db)
         assert secret not in page
 
 
+def test_evaluator_page_explains_continuity_in_words(pilot, auth, client):
+    auth.login("eval")
+    page = client.get("/followup/").get_data(as_text=True)
+    assert "DOMAIN.md" not in page and "§" not in page
+    assert "antalet olika personal som besökt varje brukare under 14 dagar" in page
+    assert "65 år eller äldre" in page
+
+
 def test_snapshots_are_kept_once_computed(pilot, db):
     jobs.snapshot_missing(today=START + timedelta(days=21))
     db.session.commit()

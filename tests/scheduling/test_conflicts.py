@@ -126,10 +126,10 @@ def test_left_out_for_busy_skilled_staff_names_the_skill_and_what_to_do(w):
         },
     }
     assert conflicts.unassigned_reason(entry) == (
-        "Ingen plats: alla 5 som arbetar 2026-11-24 17:11-18:01 och har insulin är upptagna. "
+        "Ingen plats: alla 5 som arbetar tis 24 nov. 17:11–18:01 och har insulin är upptagna. "
         "Ge deras andra besök till någon annan, eller ta in någon med insulin."
     )
     del entry["data"]["skills"], entry["data"]["count"]  # a visit anyone could do
     assert conflicts.unassigned_reason(entry) == (
-        "Ingen plats: personalen som arbetar 2026-11-24 17:11-18:01 är upptagen med andra besök."
+        "Ingen plats: personalen som arbetar tis 24 nov. 17:11–18:01 är upptagen med andra besök."
     )

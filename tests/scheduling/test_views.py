@@ -161,3 +161,97 @@ def test_plan_page_says_why_a_visit_has_no_staff(w, client, auth, db):
     auth.login("staff-liten")
     page = client.get(f"/plans/{draft.id}").get_data(as_text=True)
     assert "Obemannade besök" in page and "arbetstid" in page
+
+
+def _queued_run(w, app, client, db, days=1) -> SolverRun:
+    """A run proposed through the page and left queued (no solver process starts)."""
+    app.config["SOLVER_LAUNCH"] = "none"
+    client.post(
+        f"/teams/{w.team.id}/plans/propose",
+        data={"start": local_today().isoformat(), "days": days},
+    )
+    return db.session.scalar(sa.select(SolverRun))
+
+
+def test_run_page_reloads_itself_without_javascript_while_the_run_works(w, app, client, auth, db):
+    auth.login("staff-liten")
+    run = _queued_run(w, app, client, db)
+    page = client.get(f"/runs/{run.id}").get_data(as_text=True)
+    assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in page
+    assert "Ladda om nu" in page and "Kontinuitet hittills" in page
+    assert "1 dag</small>" in page  # one day, not "1 dagar"
+    run.state, run.progress = "done", {"continuity": 2.5, "elapsed_s": 3}
+    db.session.commit()
+    page = client.get(f"/runs/{run.id}").get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in page and "Ladda om nu" not in page
+    assert "Kontinuitet hittills" not in page and "<dt" in page and ">Kontinuitet</dt>" in page
+    assert 'value="1.0"' in page  # the bar is full once the run has ended
+
+
+def test_run_page_counts_days_in_the_plural(w, app, client, auth, db):
+    auth.login("staff-liten")
+    run = _queued_run(w, app, client, db, days=3)
+    assert "3 dagar</small>" in client.get(f"/runs/{run.id}").get_data(as_text=True)
+
+
+def test_plan_without_staffed_visits_shows_continuity_as_a_dash(w, client, auth, db):
+    draft = plans.new_plan(w.team, w.start, 1, None)
+    draft.solver_metrics = {"continuity": 0.0}
+    db.session.commit()
+    auth.login("lead-liten")
+    page = client.get(f"/plans/{draft.id}").get_data(as_text=True)
+    assert "<dt>Kontinuitet</dt><dd>–</dd>" in page
+    assert "1 dag</small>" in page
+    listing = client.get(f"/teams/{w.team.id}/plans").get_data(as_text=True)
+    assert "1 dag</td>" in listing and ">–</td>" in listing
+
+
+def _draft_with_one_unstaffed_visit(w, db) -> Plan:
+    draft = hand_plan(w, state="draft")
+    left = draft.assignments[0]
+    day = left.visit.date.isoformat()
+    draft.solver_unassigned = [
+        {
+            "visit": f"v{left.visit_id}",
+            "code": "no_staff_on_shift",
+            "data": {"day": day, "window": "07:00-08:00"},
+        }
+    ]
+    db.session.delete(left)
+    db.session.commit()
+    return draft
+
+
+def test_unstaffed_reason_reads_as_a_day_and_a_time(w, client, auth, db):
+    draft = _draft_with_one_unstaffed_visit(w, db)
+    auth.login("lead-liten")
+    page = client.get(f"/plans/{draft.id}").get_data(as_text=True)
+    assert "ingen personal har pass" in page and "07:00–08:00" in page
+    assert "07:00-08:00" not in page and f"pass {w.start.isoformat()}" not in page
+
+
+def test_publishing_a_draft_with_unstaffed_visits_needs_an_explicit_tick(w, client, auth, db):
+    draft = _draft_with_one_unstaffed_visit(w, db)
+    auth.login("lead-liten")
+    page = client.get(f"/plans/{draft.id}").get_data(as_text=True)
+    assert "1 besök i utkastet saknar personal" in page and "Publicera ändå" in page
+    assert 'name="unstaffed_ok" value="1" required' in page
+    response = client.post(f"/plans/{draft.id}/publish", follow_redirects=True)
+    assert "1 besök skulle bli utan personal" in response.get_data(as_text=True)
+    client.post(f"/plans/{draft.id}/publish", data={"unstaffed_ok": "2"})  # another count
+    db.session.refresh(draft)
+    assert draft.state == "draft"
+    client.post(f"/plans/{draft.id}/publish", data={"unstaffed_ok": "1"})
+    db.session.refresh(draft)
+    assert draft.state == "published"
+
+
+def test_a_fully_staffed_draft_publishes_with_one_tap(w, client, auth, db):
+    draft = hand_plan(w, state="draft")
+    db.session.commit()
+    auth.login("lead-liten")
+    page = client.get(f"/plans/{draft.id}").get_data(as_text=True)
+    assert "Publicera ändå" not in page and "unstaffed_ok" not in page
+    client.post(f"/plans/{draft.id}/publish")
+    db.session.refresh(draft)
+    assert draft.state == "published"

@@ -193,7 +193,7 @@ def test_copy_last_week_to_this_and_next_week(w, client, auth, db):
         data={"source": week(last_monday), "target": week(this_monday + timedelta(days=7))},
         follow_redirects=True,
     )
-    assert "2 pass kopierade" in page(response)
+    assert "2 pass kopierades till vecka" in page(response)
     response = client.post(
         "/me/shifts/copy",
         data={"source": week(last_monday), "target": week(this_monday)},
@@ -208,18 +208,81 @@ def test_copy_last_week_to_this_and_next_week(w, client, auth, db):
     assert len(copied) >= 2
 
 
-def test_sick_today_in_one_tap(w, client, auth, db):
+def test_copy_messages_count_one_shift_in_the_singular(w, client, auth, db):
     auth.login("anna")
+    today = local_today()
+    last_week_same_day = today - timedelta(days=7)
+    db.session.add(
+        Shift(
+            staff_id=w.anna.id,
+            start=datetime.combine(last_week_same_day, time(7)),
+            end=datetime.combine(last_week_same_day, time(15)),
+        )
+    )
+    db.session.commit()
+
+    def week(d):
+        iso = d.isocalendar()
+        return f"{iso.year}-W{iso.week:02d}"
+
+    source = week(last_week_same_day)
+    next_week = today + timedelta(days=7)
+    response = client.post(
+        "/me/shifts/copy", data={"source": source, "target": week(next_week)}, follow_redirects=True
+    )
+    assert f"1 pass kopierades till vecka {next_week.isocalendar().week}." in page(response)
+    # This week already has today's 07-15 shift: the one shift is not copied, said in the singular.
+    response = client.post(
+        "/me/shifts/copy", data={"source": source, "target": week(today)}, follow_redirects=True
+    )
+    assert "1 pass kopierades inte: det krockar" in page(response)
+
+
+def sick_rows(db, staff) -> list[Absence]:
+    return list(db.session.scalars(sa.select(Absence).where(Absence.staff_id == staff.id)))
+
+
+def test_sick_today_asks_first_then_registers_once(w, client, auth, db):
+    auth.login("anna")
+    week = page(client.get("/me/week"))
+    assert 'href="/me/sick-today"' in week and "Sjukanmäld i dag" not in week
+    confirm = page(client.get("/me/sick-today"))  # the tap opens a confirmation, no JS needed
+    assert "Sjukanmälan för i dag?" in confirm and "07:00–15:00" in confirm
+    assert 'method="post"' in confirm and "Ja, sjuk i dag" in confirm
+    assert sick_rows(db, w.anna) == []  # nothing registered by looking
     response = client.post("/me/sick-today", follow_redirects=True)
-    assert "sjukanmäld" in page(response)
-    absence = db.session.scalars(sa.select(Absence).where(Absence.staff_id == w.anna.id)).one()
+    assert "Du är sjukanmäld i dag" in page(response)
+    (absence,) = sick_rows(db, w.anna)
     assert (absence.kind, absence.start_date, absence.end_date) == (
         "sick",
         local_today(),
         local_today(),
     )
-    client.post("/me/sick-today")
+    # Afterwards the page shows the state instead of the button, and a second tap adds nothing.
+    week = page(client.get("/me/week"))
+    assert "Sjukanmäld i dag" in week and 'href="/me/sick-today"' not in week
+    assert "redan registrerad" in page(client.get("/me/sick-today"))
+    response = client.post("/me/sick-today", follow_redirects=True)
+    assert "redan registrerad" in page(response)
     assert db.session.scalar(sa.select(sa.func.count(Absence.id))) == 1
+
+
+def test_sick_today_without_a_shift_today_says_so_and_saves_nothing(w, client, auth, db):
+    auth.login("lena")  # the lead's own schedule has no shift today
+    confirm = page(client.get("/me/sick-today"))
+    assert "Det finns inget pass i dag" in confirm and "Ja, sjuk i dag" not in confirm
+    response = client.post("/me/sick-today", follow_redirects=True)
+    assert "Inget pass i dag, så ingen sjukanmälan registrerades." in page(response)
+    assert sick_rows(db, w.lead_staff) == []
+
+
+def test_lead_registers_a_member_sick_today_by_name(w, client, auth, db):
+    auth.login("lena")
+    confirm = page(client.get(f"/me/sick-today?staff={w.anna.id}"))
+    assert "Anna Ek" in confirm and f'action="/me/sick-today?staff={w.anna.id}"' in confirm
+    response = client.post(f"/me/sick-today?staff={w.anna.id}", follow_redirects=True)
+    assert "Anna Ek är sjukanmäld i dag" in page(response)
+    assert [a.kind for a in sick_rows(db, w.anna)] == ["sick"]
 
 
 def test_leave_with_dates(w, client, auth, db):
