@@ -27,6 +27,12 @@ Moves (``CYCLE`` says which run, in turn):
 - *cover*: for a visit still out, CP-SAT re-routes the window of its day around it
   (every visit within COVER_MARGIN minutes of its window may move, all else is held;
   ``Search.window_input``); kept only if the plan improves. Each visit out is tried once.
+- *recover* (problems of at most RECOVER_VISITS visits, between RECOVER_AT and
+  RECOVER_UNTIL of the time): a client above its floor goes onto a cover with one face
+  fewer (``lowerbound.near_cover``), CP-SAT re-routing the window of each day where its
+  staff change with the visits around free among their own clients' staff; kept only if
+  the plan improves. Several clients' visits move on several days at once, which the
+  greedy re-insertion of swaps and merges does not do.
 - *horizon* (small teams, once): at HORIZON_AT of the time, CP-SAT gets the rest of the
   time on the whole horizon at once, every visit on any eligible shift, the best plan as
   hint (``Search.horizon_input``); kept if the plan improves. The other moves change one
@@ -53,6 +59,7 @@ from collections import Counter
 
 from .chunks import start_domain
 from .greedy import FILL_DEPTHS
+from .lowerbound import _cover_rows, near_cover
 from .routing import solve_chunk
 from .search import Search
 
@@ -87,6 +94,11 @@ COVER_MARGIN = 120  # minutes around the visit's window whose visits may move
 POLISH = 20  # visits moved within their client's staff for less travel, after such a round
 MERGES = 10  # merge moves after a round of swaps without gain
 CONTACTS = 5  # contact moves after a round of swaps and merges without gain
+# Recover moves (a client onto a cover with one face fewer, CP-SAT windows on each day its
+# staff change) from RECOVER_AT to RECOVER_UNTIL of the time, on problems of at most
+# RECOVER_VISITS visits; each window gets RECOVER_SHARE of the time limit (2 s at 60 s).
+# On 1,500 visits the windows at the peaks do not converge in that time (README.md).
+RECOVER_AT, RECOVER_UNTIL, RECOVER_VISITS, RECOVER_SHARE = 0.5, 0.7, 1000, 0.035
 RESCUE_AT = 0.7  # share of the time limit after which days still short take the greedy's routes
 QUICK = True  # face moves try only two greedy variants per day (5x more moves)
 
@@ -117,7 +129,12 @@ def improve(search: Search) -> None:
         if _settled(search):
             break  # every day optimal given the others, and the horizon move tried or barred
         move = "day" if search.small else CYCLE[round_no % len(CYCLE)]
-        if move == "day":
+        if _recover_due(search):
+            move = "recover"
+            ok = recover_move(search)
+            if ok is None:
+                search.recover_done = True
+        elif move == "day":
             day = rng.choice(days)
             ok = day not in search.settled and day_move(search, day)
         elif move == "greedy":
@@ -183,6 +200,74 @@ def _horizon_open(search: Search) -> bool:
     if search.horizon_tried or not HORIZON_ARCS or search.workers < HORIZON_WORKERS:
         return False
     return search.horizon_arcs <= HORIZON_ARCS
+
+
+def _recover_due(search: Search) -> bool:
+    """The recover moves' turn: a problem of at most RECOVER_VISITS visits, between
+    RECOVER_AT and RECOVER_UNTIL of the time, moves left to try."""
+    return (
+        not search.recover_done
+        and not search.small
+        and len(search.candidates) <= RECOVER_VISITS
+        and RECOVER_AT * search.limit <= search.used() < RECOVER_UNTIL * search.limit
+    )
+
+
+def recover_move(search: Search) -> bool | None:
+    """Move one client onto a cover with one face fewer: ``lowerbound.near_cover`` keeps
+    its most-used staff and drops one of its two least used (a newcomer may come in for
+    them), then CP-SAT re-routes the window of every day where the client's staff change,
+    the client's visits there only on the cover's shifts (``Search.window_input``: the
+    visits around them may move among their own clients' staff). Kept only if the plan
+    improves. Swaps and merges re-insert greedily, so they miss a cover that needs other
+    clients' visits re-ordered on several days at once; this finds some (README.md). The
+    client with the fewest days to re-route goes first; each (client, staff dropped,
+    faces) is tried once. None when nothing is left to try."""
+    pick = _pick_recover(search)
+    if pick is None:
+        return None
+    cid, drop, uses, visits = pick
+    search.recovered.add((cid, drop, frozenset(uses)))
+    rows = _cover_rows(search.problem, cid, search.candidates)
+    cover = near_cover(rows, uses, drop, deterministic=search.deterministic)
+    if cover is None:
+        return False
+    before = dict(search.incumbent)
+    changed = {vid for vid in visits if not set(search.incumbent[vid].staff) <= cover}
+    for day in sorted({search.days[vid] for vid in changed}):
+        focus = {vid for vid in visits if search.days[vid] == day}
+        chunk = search.window_input(day, focus, COVER_MARGIN)
+        for vid in focus:
+            chunk.candidates[vid] = [r for r in chunk.candidates[vid] if r.staff.id in cover]
+        seconds = search.limit * RECOVER_SHARE
+        result = search.route_day(day, chunk, seconds, "recover", presolve=True)
+        if result is None or not focus <= {a.visit for a in result.assignments}:
+            search.incumbent = before
+            return False
+        search.install(day, result)
+    if search.accept(before):
+        search.tried.clear()  # the swaps may find room again
+        return True
+    return False
+
+
+def _pick_recover(search: Search) -> tuple[str, str, Counter, list[str]] | None:
+    """(client, staff to drop, its uses, its placed visits) not yet tried: a client above
+    its floor (``Search.floors``), one of its two least-used staff; the client with visits
+    on the fewest days first (each day may be a CP-SAT window)."""
+    best, best_key = None, None
+    for cid, uses in search.uses().items():
+        if len(uses) <= search.floors.get(cid, 1):
+            continue
+        visits = _held(search, cid, set(uses))
+        n_days = len({search.days[vid] for vid in visits})
+        for drop in sorted(uses, key=lambda sid: (uses[sid], sid))[:2]:
+            key = (n_days, cid, uses[drop], drop)
+            if (cid, drop, frozenset(uses)) not in search.recovered and (
+                best_key is None or key < best_key
+            ):
+                best, best_key = (cid, drop, uses, visits), key
+    return best
 
 
 def horizon_move(search: Search, start_used: float) -> bool:

@@ -86,6 +86,33 @@ def cheapest_cover(
     return {s for s, literal in pick.items() if solver.value(literal)}
 
 
+def near_cover(
+    rows: dict[frozenset[str], int],
+    uses: dict[str, int],
+    drop: str,
+    time_limit_s: float = 0.5,
+    deterministic: bool = False,
+) -> set[str] | None:
+    """A cover of ``rows`` with one id fewer than ``uses`` (a client's staff -> visits each
+    holds) and without ``drop``, keeping as many of the most-used as it can; None if there
+    is none. ``lns.recover_move`` moves the client onto it."""
+    ids = sorted(set().union(*rows) - {drop}) if rows else []
+    model = cp_model.CpModel()
+    pick = {sid: model.new_bool_var(f"pick[{sid}]") for sid in ids}
+    for able, need in rows.items():
+        model.add(sum(pick[s] for s in able if s in pick) >= need)
+    model.add(sum(pick.values()) <= len(uses) - 1)
+    # Every face kept outweighs any number of newcomers; among faces, the most used first.
+    scale = 1 + len(ids) + sum(uses.values())
+    model.maximize(sum((scale + uses[s] if s in uses else -1) * pick[s] for s in ids))
+    solver = cp_model.CpSolver()
+    time_limit(solver, time_limit_s, deterministic)
+    solver.parameters.num_workers = 1
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return {s for s, literal in pick.items() if solver.value(literal)}
+
+
 def client_lower_bounds(
     problem: Problem,
     only: Container[str] | None = None,

@@ -81,6 +81,10 @@ class Search:
         self.best: tuple[int, dict[str, Assignment]] | None = None  # see keep_best
         self.kicks = 0  # worse swaps still allowed (lns.KICKS)
         self.horizon_tried = False  # lns.horizon_move runs once
+        self.floors: dict[str, int] = {}  # client -> continuity floor (solve._bound)
+        # lns.recover_move: (client, staff dropped, faces) tried; True once none is left.
+        self.recovered: set[tuple[str, str, frozenset[str]]] = set()
+        self.recover_done = False
         # Small problems: days whose last re-route CP-SAT proved optimal with the rest of
         # the plan as it still is (lns.day_move); once all are, day moves cannot gain.
         self.settled: set[int] = set()

@@ -79,7 +79,15 @@ def solve(
         should_stop,
         began,
     )
-    search.bound = _bound(problem, blocked, search)
+    # The per-client floors (a few seconds at most; past that, 1 face per client): the
+    # bound's and the clients lns.recover_move works on (those above theirs).
+    search.floors = client_lower_bounds(
+        problem,
+        only=candidates,
+        time_limit_s=BOUND_CLIENT_S,
+        deadline=time.perf_counter() + BOUND_SHARE * search.limit,
+    )
+    search.bound = _bound(problem, blocked, search.floors)
     search.choose_pools(POOL_SHARE)
     search.first_pass(FIRST_PASS_SHARE)
     if CONSTRUCT:
@@ -155,20 +163,11 @@ def _metrics(problem: Problem, search: Search) -> dict:
     }
 
 
-def _bound(problem: Problem, blocked: dict[str, Unassigned], search: Search) -> int:
+def _bound(problem: Problem, blocked: dict[str, Unassigned], floors: dict[str, int]) -> int:
     """A valid lower bound: the blocked places, and per client with visits to place either
-    its continuity floor in faces (all of them placed) or one place left out.
-
-    The floor is ``lowerbound.client_lower_bounds`` over the visits not blocked, a few
-    seconds at most (past that, 1 face per client)."""
+    its continuity floor in faces (``floors``: all of them placed) or one place left out."""
     w = problem.weights
     places = sum(problem.visit_by_id[vid].staff_required for vid in blocked)
-    floors = client_lower_bounds(
-        problem,
-        only=search.candidates,
-        time_limit_s=BOUND_CLIENT_S,
-        deadline=time.perf_counter() + BOUND_SHARE * search.limit,
-    )
     return w["unassigned"] * places + sum(
         min(w["distinct_staff"] * floor, w["unassigned"]) for floor in floors.values()
     )

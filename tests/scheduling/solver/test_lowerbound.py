@@ -93,3 +93,17 @@ def test_no_plan_beats_the_bound():
     for cid, staff in served.items():
         if cid not in unplaced:
             assert len(staff) >= bounds[cid]
+
+
+def test_a_near_cover_drops_one_face_and_keeps_the_most_used():
+    from scheduling.solver.lowerbound import near_cover
+
+    # Four visits: A or N can take the first two, B or N the last two; C only the last.
+    rows = {frozenset("AN"): 1, frozenset("BN"): 1, frozenset("BCN"): 1}
+    uses = {"A": 5, "B": 3, "C": 1}
+    assert near_cover(rows, uses, "C") == {"A", "B"}  # C dropped, the two most used kept
+    assert near_cover(rows, uses, "B") == {"A", "N"}  # N comes in for B (and C)
+    assert near_cover(rows, {"A": 5, "N": 1}, "A") == {"N"}  # N alone covers all
+    # Without A the first row needs N and the second B: two, not one fewer than two.
+    assert near_cover({frozenset("AN"): 1, frozenset("B"): 1}, {"A": 1, "B": 1}, "A") is None
+    assert near_cover({frozenset("A"): 1}, uses, "A") is None  # no one else can

@@ -382,6 +382,65 @@ def test_a_merge_replaces_two_faces_no_swap_can_shed_by_one_newcomer(monkeypatch
     assert_valid(p, Plan("test", "FEASIBLE", list(s.incumbent.values()), []))
 
 
+def _crossed(skills: tuple[str, str] = ((), ())) -> tuple[Search, int]:
+    """c1 and c2 each meet A and B: A takes c1 at 08:00 and c2 at 10:00, B the other way
+    round. Every visit is fixed to its minute, so only an exchange of the 10:00 visits
+    gives each client one face. ``skills``: what c1's two visits need (A has "a", B "b")."""
+    p = problem(
+        [staff("A", skills=["a"]), staff("B", skills=["b"])],
+        [client("c1"), client("c2")],
+        [
+            visit("v1", "c1", "08:00", "08:00", skills=list(skills[0])),
+            visit("v2", "c1", "10:00", "10:00", skills=list(skills[1])),
+            visit("y", "c2", "08:00", "08:00"),
+            visit("x", "c2", "10:00", "10:00"),
+        ],
+    )
+    s = _search_for(p, limit=5)
+    s.floors = {"c1": 1, "c2": 1}
+    at = {"v1": ("A", 60), "x": ("A", 180), "y": ("B", 60), "v2": ("B", 180)}
+    return s, _place(s, at)
+
+
+def test_a_recover_move_moves_a_client_onto_fewer_staff_and_its_neighbours_with_it():
+    s, before = _crossed()
+    # Fewest days first, then the client: c1, dropping the less used (tie: the first id).
+    assert lns._pick_recover(s)[:2] == ("c1", "A")
+    assert lns.recover_move(s)
+    assert s.met("c1") == {"B"} and s.met("c2") == {"A"}  # c2's visits moved with it
+    assert s.objective == before - 2 * s.problem.weights["distinct_staff"]
+    assert_valid(s.problem, Plan("test", "FEASIBLE", list(s.incumbent.values()), []))
+    assert lns.recover_move(s) is None  # every client is at its floor: nothing left
+
+
+def test_a_recover_move_with_no_smaller_cover_leaves_the_plan_and_is_not_tried_again():
+    s, before = _crossed(skills=(("a",), ("b",)))  # c1 needs both A and B
+    plan = dict(s.incumbent)
+    s.floors = {"c1": 1, "c2": 2}  # c2 is at its floor: only c1 is tried
+    tried = set()
+    while (done := lns.recover_move(s)) is not None:
+        assert done is False
+        assert s.recovered - tried and len(s.recovered - tried) == 1
+        tried = set(s.recovered)
+    assert tried == {("c1", "A", frozenset("AB")), ("c1", "B", frozenset("AB"))}
+    assert s.incumbent == plan and s.objective == before
+
+
+def test_recover_moves_run_in_their_share_of_the_time_on_problems_of_their_size(monkeypatch):
+    s, _ = _crossed()
+    s.small = False
+    monkeypatch.setattr(s, "used", lambda: 0.6 * s.limit)
+    assert lns._recover_due(s)
+    monkeypatch.setattr(lns, "RECOVER_VISITS", 3)  # 4 visits: too many
+    assert not lns._recover_due(s)
+    monkeypatch.setattr(lns, "RECOVER_VISITS", 1000)
+    for share, due in ((0.4, False), (0.95, False), (0.6, True)):
+        monkeypatch.setattr(s, "used", lambda share=share: share * s.limit)
+        assert lns._recover_due(s) is due
+    s.recover_done = True
+    assert not lns._recover_due(s)
+
+
 def test_a_polish_move_puts_a_visit_where_it_costs_less_travel():
     # A visits the far client at 08:00 and 10:00; x (1 km out, 08:00-12:00) sits between
     # them, two long legs. After the second far visit it costs one leg home less.
