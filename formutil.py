@@ -1,9 +1,16 @@
-"""Form pieces shared by the blueprints."""
+"""Form pieces shared by the blueprints, and the one way views read a date or a week from
+the address."""
 
-from flask import render_template
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectMultipleField
+from wtforms import DateField, SelectChoice, SelectMultipleField
+from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from timeutil import date_bounds, in_bounds, local_today, monday_of, parse_day, parse_week
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -18,6 +25,27 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class DayField(DateField):
+    """A date within timeutil.date_bounds(); every date field of the app is one."""
+
+    def __call__(self, **kwargs):
+        first, last = date_bounds()
+        kwargs.setdefault("min", first.isoformat())
+        kwargs.setdefault("max", last.isoformat())
+        return super().__call__(**kwargs)
+
+    def pre_validate(self, form) -> None:
+        if self.data is not None and not in_bounds(self.data):
+            raise ValidationError(bounds_message())
+
+
+def bounds_message() -> str:
+    first, last = date_bounds()
+    return _(
+        "Enter a date from %(first)s to %(last)s.", first=first.isoformat(), last=last.isoformat()
+    )
+
+
 class ConfirmForm(FlaskForm):
     """An empty form: a delete or other one-click button still carries a CSRF token."""
 
@@ -26,3 +54,39 @@ def form_page(form: FlaskForm, title: str, cancel_url: str):
     """Render a create/edit form; 400 when it came back with errors, so tests can tell."""
     status = 400 if form.errors else 200
     return render_template("form.html", form=form, title=title, cancel_url=cancel_url), status
+
+
+def day_or_404(text: str | None) -> date:
+    """A day from the address (YYYY-MM-DD within timeutil.date_bounds()), or 404."""
+    day = parse_day(text)
+    if day is None:
+        abort(404)
+    return day
+
+
+def day_arg(name: str = "day") -> date:
+    """?day=YYYY-MM-DD; today when the page is asked for without one."""
+    text = request.args.get(name)
+    return day_or_404(text) if text else local_today()
+
+
+def week_arg(name: str = "week") -> date:
+    """?week=YYYY-Www as its Monday; this week without one. A week that is no week or lies
+    outside timeutil.date_bounds() redirects to this week's page with a message."""
+    text = request.args.get(name)
+    monday = parse_week(text)
+    if monday is not None:
+        return monday
+    if text:
+        first, last = date_bounds()
+        message = _(
+            "That week cannot be shown (only weeks from %(first)s to %(last)s). "
+            "This is the current week.",
+            first=first.year,
+            last=last.year,
+        )
+        flash(message, "warning")
+        args = {**(request.view_args or {}), **request.args}
+        args.pop(name)
+        abort(redirect(url_for(request.endpoint, **args)))
+    return monday_of(local_today())

@@ -2,16 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, SubmitField
+from wtforms import IntegerField, SelectField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from formutil import options
+from formutil import DayField, options
 
 REQUIRED = _l("Please fill in this field.")
 
 
 class ProposeForm(FlaskForm):
-    start = DateField(_l("First day"), validators=[InputRequired(REQUIRED)])
+    start = DayField(_l("First day"), validators=[InputRequired(REQUIRED)])
     days = IntegerField(
         _l("Number of days"),
         validators=[
@@ -24,8 +24,8 @@ class ProposeForm(FlaskForm):
 
 class SickCallForm(FlaskForm):
     staff_id = SelectField(_l("Who is sick?"), coerce=int, validators=[InputRequired(REQUIRED)])
-    day = DateField(_l("From"), validators=[InputRequired(REQUIRED)])
-    end_date = DateField(_l("To (if known)"), validators=[Optional()])
+    day = DayField(_l("From"), validators=[InputRequired(REQUIRED)])
+    end_date = DayField(_l("To (if known)"), validators=[Optional()])
     submit = SubmitField(_l("Record sick call and re-plan"))
 
     def set_staff_choices(self, staff) -> None:

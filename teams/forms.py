@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     FloatField,
     IntegerField,
     PasswordField,
@@ -24,7 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from formutil import options
+from formutil import DayField, options
 from teams.models import (
     ABSENCE_KINDS,
     EDIT_RULE_POLICIES,
@@ -97,7 +96,7 @@ class StaffForm(FlaskForm):
 
 class SkillForm(FlaskForm):
     code = SelectField(_l("Skill or delegation"), choices=choices(SKILLS))
-    valid_until = DateField(_l("Valid until"), validators=[Optional()])
+    valid_until = DayField(_l("Valid until"), validators=[Optional()])
     submit = SubmitField(_l("Add"))
 
     def validate_valid_until(self, field):
@@ -106,7 +105,7 @@ class SkillForm(FlaskForm):
 
 
 class ShiftForm(FlaskForm):
-    day = DateField(_l("Date"), validators=[InputRequired(REQUIRED)])
+    day = DayField(_l("Date"), validators=[InputRequired(REQUIRED)])
     start = TimeField(_l("Start"), validators=[InputRequired(REQUIRED)])
     end = TimeField(_l("End"), validators=[InputRequired(REQUIRED)])
     break_earliest = TimeField(_l("Break from"), validators=[Optional()])
@@ -144,8 +143,8 @@ class ShiftForm(FlaskForm):
 
 class AbsenceForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=choices(ABSENCE_KINDS))
-    start_date = DateField(_l("From"), validators=[InputRequired(REQUIRED)])
-    end_date = DateField(_l("To"), validators=[InputRequired(REQUIRED)])
+    start_date = DayField(_l("From"), validators=[InputRequired(REQUIRED)])
+    end_date = DayField(_l("To"), validators=[InputRequired(REQUIRED)])
     submit = SubmitField(_l("Save absence"))
 
     def validate_end_date(self, field):
@@ -196,7 +195,7 @@ class TeamForm(FlaskForm):
         _l("A plan edit that breaks a rule"), choices=choices(EDIT_RULE_POLICIES), default="refuse"
     )
     is_pilot = BooleanField(_l("Pilot team"))
-    pilot_start = DateField(_l("Pilot start date"), validators=[Optional()])
+    pilot_start = DayField(_l("Pilot start date"), validators=[Optional()])
     is_comparison = BooleanField(_l("Comparison team"))
     submit = SubmitField(_l("Save"))
 

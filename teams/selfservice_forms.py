@@ -2,9 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from formutil import DayField
 from teams.forms import REQUIRED, ShiftForm, choices
 from teams.wishes import WISH_CODES
 
@@ -25,8 +26,8 @@ class MyShiftForm(ShiftForm):
 
 class LeaveForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=choices(("leave", "training", "sick", "other")))
-    start_date = DateField(_l("From"), validators=[InputRequired(REQUIRED)])
-    end_date = DateField(_l("To"), validators=[InputRequired(REQUIRED)])
+    start_date = DayField(_l("From"), validators=[InputRequired(REQUIRED)])
+    end_date = DayField(_l("To"), validators=[InputRequired(REQUIRED)])
     submit = SubmitField(_l("Save absence"))
 
     def validate_end_date(self, field):
