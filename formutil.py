@@ -1,15 +1,18 @@
-"""Form pieces shared by the blueprints, and the one way views read a date or a week from
-the address."""
+"""Form pieces shared by the blueprints (among them the create forms' one-time token), and the
+one way views read a date or a week from the address."""
 
+import re
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, SelectMultipleField
+from wtforms import DateField, SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+import formtokens
 from timeutil import date_bounds, in_bounds, local_today, monday_of, parse_day, parse_week
 
 
@@ -48,6 +51,58 @@ def bounds_message() -> str:
 
 class ConfirmForm(FlaskForm):
     """An empty form: a delete or other one-click button still carries a CSRF token."""
+
+
+# What formtokens.new_token() and static/js/app.js make; anything else is ignored.
+TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}", re.ASCII)
+
+
+class TokenInput(HiddenInput):
+    """The one-time token goes out with the hidden fields (hidden_tag), but as a hidden text
+    input: every page is no-store, so Back loads the form anew with a new token in the HTML.
+    A value set by a script, though, the browser restores, so static/js/app.js replaces the
+    token with one of its own ([data-once]) and the form saved again carries the first one."""
+
+    def __call__(self, field, **kwargs):
+        return super().__call__(field, type="text", hidden=True, data_once=True, **kwargs)
+
+
+class CreateForm(FlaskForm):
+    """A form that creates a record. Sent a second time with the same one-time token, it
+    creates nothing: validate_on_submit() takes the user to what the first send created,
+    with a notice (formtokens.py). Given an obj, the form edits it and has no token."""
+
+    form_token = StringField(widget=TokenInput(), default=formtokens.new_token)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kwargs.get("obj") is not None:
+            del self.form_token
+
+    def validate_on_submit(self, extra_validators=None) -> bool:
+        token = self._sent_token() if self.is_submitted() else None
+        if token:
+            _already_saved(formtokens.sent_before(token))
+        valid = super().validate_on_submit(extra_validators)
+        if valid and token:
+            _already_saved(formtokens.claim(token))
+        return valid
+
+    def _sent_token(self) -> str | None:
+        """The token as sent (none when the field is missing or not a token we made)."""
+        sent = self.form_token.raw_data if self.form_token else None
+        token = sent[0] if sent else ""
+        return token if TOKEN.fullmatch(token) else None
+
+
+def _already_saved(earlier: formtokens.FormToken | None) -> None:
+    """Leave the request for where the earlier send led, saying it was saved already."""
+    if earlier is None:
+        return
+    if earlier.user_id != current_user.id:
+        abort(400)
+    flash(_("This form had already been saved. It was not saved a second time."), "warning")
+    abort(redirect(earlier.url or url_for("auth.home")))  # no url: the first send is not done
 
 
 def form_page(form: FlaskForm, title: str, cancel_url: str):

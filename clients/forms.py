@@ -25,13 +25,13 @@ from wtforms.validators import (
 )
 
 from clients.models import CLIENT_ABSENCE_KINDS, MAX_CONTACT_STAFF, NEED_KINDS
-from formutil import DayField, MultiCheckboxField, options
+from formutil import CreateForm, DayField, MultiCheckboxField, options
 from teams.forms import REQUIRED, choices, latitude, longitude
 from teams.models import SKILLS
 from ui import WEEKDAY_NAMES
 
 
-class ClientForm(FlaskForm):
+class ClientForm(CreateForm):
     name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
     address = StringField(_l("Address"), validators=[Length(max=200)])
     lat = FloatField(_l("Latitude"), validators=latitude())
@@ -76,7 +76,7 @@ class ClientForm(FlaskForm):
             )
 
 
-class CareNeedForm(FlaskForm):
+class CareNeedForm(CreateForm):
     kind = SelectField(_l("Kind of care"), choices=choices(NEED_KINDS))
     weekdays = MultiCheckboxField(
         _l("Weekdays"), choices=options((str(i + 1), name) for i, name in enumerate(WEEKDAY_NAMES))
@@ -124,7 +124,7 @@ class CareNeedForm(FlaskForm):
             raise ValidationError(_l("The end date cannot be before the start date."))
 
 
-class ClientAbsenceForm(FlaskForm):
+class ClientAbsenceForm(CreateForm):
     kind = SelectField(_l("Kind"), choices=choices(CLIENT_ABSENCE_KINDS))
     start_date = DayField(_l("From"), validators=[InputRequired(REQUIRED)])
     end_date = DayField(_l("To (empty if not yet known)"), validators=[Optional()])
@@ -142,7 +142,7 @@ class ImportForm(FlaskForm):
     submit = SubmitField(_l("Check the file"))
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(CreateForm):
     """The checked file goes back as base64 and is checked again before anything is written."""
 
     content = HiddenField(validators=[DataRequired()])

@@ -1,16 +1,15 @@
 """Forms of the plan pages: ask for a proposal, report a sick call."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from formutil import DayField, options
+from formutil import CreateForm, DayField, options
 
 REQUIRED = _l("Please fill in this field.")
 
 
-class ProposeForm(FlaskForm):
+class ProposeForm(CreateForm):
     start = DayField(_l("First day"), validators=[InputRequired(REQUIRED)])
     days = IntegerField(
         _l("Number of days"),
@@ -22,7 +21,7 @@ class ProposeForm(FlaskForm):
     submit = SubmitField(_l("Propose plan"))
 
 
-class SickCallForm(FlaskForm):
+class SickCallForm(CreateForm):
     staff_id = SelectField(_l("Who is sick?"), coerce=int, validators=[InputRequired(REQUIRED)])
     day = DayField(_l("From"), validators=[InputRequired(REQUIRED)])
     end_date = DayField(_l("To (if known)"), validators=[Optional()])

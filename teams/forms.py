@@ -23,7 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from formutil import DayField, options
+from formutil import CreateForm, DayField, options
 from teams.models import (
     ABSENCE_KINDS,
     EDIT_RULE_POLICIES,
@@ -69,7 +69,7 @@ class LanguageForm(FlaskForm):
     language = SelectField(choices=options([("sv", "Svenska"), ("en", "English")]))
 
 
-class StaffForm(FlaskForm):
+class StaffForm(CreateForm):
     name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
     profession = SelectField(_l("Profession"), choices=choices(PROFESSIONS))
     employment_rate = IntegerField(
@@ -94,7 +94,7 @@ class StaffForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class SkillForm(FlaskForm):
+class SkillForm(CreateForm):
     code = SelectField(_l("Skill or delegation"), choices=choices(SKILLS))
     valid_until = DayField(_l("Valid until"), validators=[Optional()])
     submit = SubmitField(_l("Add"))
@@ -104,7 +104,7 @@ class SkillForm(FlaskForm):
             raise ValidationError(_l("The date has already passed."))
 
 
-class ShiftForm(FlaskForm):
+class ShiftForm(CreateForm):
     day = DayField(_l("Date"), validators=[InputRequired(REQUIRED)])
     start = TimeField(_l("Start"), validators=[InputRequired(REQUIRED)])
     end = TimeField(_l("End"), validators=[InputRequired(REQUIRED)])
@@ -141,7 +141,7 @@ class ShiftForm(FlaskForm):
             raise ValidationError(_l("The break is longer than its window."))
 
 
-class AbsenceForm(FlaskForm):
+class AbsenceForm(CreateForm):
     kind = SelectField(_l("Kind"), choices=choices(ABSENCE_KINDS))
     start_date = DayField(_l("From"), validators=[InputRequired(REQUIRED)])
     end_date = DayField(_l("To"), validators=[InputRequired(REQUIRED)])
@@ -152,7 +152,7 @@ class AbsenceForm(FlaskForm):
             raise ValidationError(_l("The end date cannot be before the start date."))
 
 
-class TeamForm(FlaskForm):
+class TeamForm(CreateForm):
     name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
     area = StringField(_l("Area"), validators=[Length(max=120)])
     office_address = StringField(_l("Office address"), validators=[Length(max=200)])
@@ -218,7 +218,7 @@ COMMON_PASSWORDS = frozenset(
 )  # fmt: skip
 
 
-class UserForm(FlaskForm):
+class UserForm(CreateForm):
     username = StringField(_l("Username"), validators=[DataRequired(REQUIRED), Length(3, 80)])
     password = PasswordField(
         _l("Password"),
