@@ -36,6 +36,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_blueprints(app)
     register_favicon(app)
     register_access_control(app)
+    register_form_tokens(app)
     register_security_headers(app)
     register_error_handlers(app)
     register_template_helpers(app)
@@ -140,6 +141,13 @@ def register_access_control(app: Flask) -> None:
         if current_user.role not in getattr(view, "allowed_roles", ()):
             abort(403)
         return None
+
+
+def register_form_tokens(app: Flask) -> None:
+    """A create form sent twice creates one record (formtokens.py)."""
+    import formtokens
+
+    formtokens.register(app)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from audit import AuditEvent
 from clients.models import CareNeed, Client, ClientAbsence
+from formtokens import FormToken
 from scheduling.models import Assignment, Plan, Visit
 from teams.models import Absence, LoginAttempt, Shift, StaffMember, StaffSkill, Team, User
 from teams.wishes import Wish
@@ -13,6 +14,7 @@ __all__ = [
     "CareNeed",
     "Client",
     "ClientAbsence",
+    "FormToken",
     "LoginAttempt",
     "Plan",
     "Shift",

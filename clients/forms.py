@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    DateField,
     HiddenField,
     SelectField,
     StringField,
@@ -24,14 +23,14 @@ from wtforms.validators import (
 )
 
 from clients.models import CLIENT_ABSENCE_KINDS, MAX_CONTACT_STAFF, NEED_KINDS
-from formutil import MultiCheckboxField, options
+from formutil import CreateForm, DayField, MultiCheckboxField, options
 from numberfields import FloatField, IntegerField
 from teams.forms import REQUIRED, choices, latitude, longitude
 from teams.models import SKILLS
 from ui import WEEKDAY_NAMES
 
 
-class ClientForm(FlaskForm):
+class ClientForm(CreateForm):
     name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
     address = StringField(_l("Address"), validators=[Length(max=200)])
     lat = FloatField(_l("Latitude"), validators=latitude())
@@ -43,8 +42,8 @@ class ClientForm(FlaskForm):
             NumberRange(1900, date.today().year, message=_l("Enter a year between 1900 and now.")),
         ],
     )
-    active_from = DateField(_l("Client from"), validators=[InputRequired(REQUIRED)])
-    active_to = DateField(_l("Client until"), validators=[Optional()])
+    active_from = DayField(_l("Client from"), validators=[InputRequired(REQUIRED)])
+    active_to = DayField(_l("Client until"), validators=[Optional()])
     max_distinct_staff = IntegerField(
         _l("Most different staff in a planning period"),
         validators=[Optional(), NumberRange(1, 50, message=_l("Enter between 1 and 50."))],
@@ -76,7 +75,7 @@ class ClientForm(FlaskForm):
             )
 
 
-class CareNeedForm(FlaskForm):
+class CareNeedForm(CreateForm):
     kind = SelectField(_l("Kind of care"), choices=choices(NEED_KINDS))
     weekdays = MultiCheckboxField(
         _l("Weekdays"), choices=options((str(i + 1), name) for i, name in enumerate(WEEKDAY_NAMES))
@@ -106,8 +105,8 @@ class CareNeedForm(FlaskForm):
         _l("Staff needed"), coerce=int, choices=options([(1, "1"), (2, _l("2 (double staffing)"))])
     )
     skills = MultiCheckboxField(_l("Skills and delegations needed"), choices=choices(SKILLS))
-    valid_from = DateField(_l("Valid from"), validators=[InputRequired(REQUIRED)])
-    valid_to = DateField(_l("Valid until"), validators=[Optional()])
+    valid_from = DayField(_l("Valid from"), validators=[InputRequired(REQUIRED)])
+    valid_to = DayField(_l("Valid until"), validators=[Optional()])
     notes = TextAreaField(_l("Notes"), validators=[Length(max=2000)])
     submit = SubmitField(_l("Save"))
 
@@ -124,10 +123,10 @@ class CareNeedForm(FlaskForm):
             raise ValidationError(_l("The end date cannot be before the start date."))
 
 
-class ClientAbsenceForm(FlaskForm):
+class ClientAbsenceForm(CreateForm):
     kind = SelectField(_l("Kind"), choices=choices(CLIENT_ABSENCE_KINDS))
-    start_date = DateField(_l("From"), validators=[InputRequired(REQUIRED)])
-    end_date = DateField(_l("To (empty if not yet known)"), validators=[Optional()])
+    start_date = DayField(_l("From"), validators=[InputRequired(REQUIRED)])
+    end_date = DayField(_l("To (empty if not yet known)"), validators=[Optional()])
     submit = SubmitField(_l("Save absence"))
 
     def validate_end_date(self, field):
@@ -142,7 +141,7 @@ class ImportForm(FlaskForm):
     submit = SubmitField(_l("Check the file"))
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(CreateForm):
     """The checked file goes back as base64 and is checked again before anything is written."""
 
     content = HiddenField(validators=[DataRequired()])

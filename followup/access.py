@@ -10,6 +10,7 @@ from flask_login import current_user
 from extensions import db
 from followup.records import BASES, Window
 from teams.models import Team
+from timeutil import parse_day
 
 MAX_DAYS = 366
 MAX_ID = 2**63 - 1  # SQLite cannot look up a larger integer (OverflowError, a 500)
@@ -34,13 +35,15 @@ def team_for_followup(team_id: int | None) -> Team:
 
 
 def window_from_args(default_start: date, default_days: int = 14) -> Window:
-    """start=YYYY-MM-DD and days=N from the query string (400 when malformed)."""
+    """start=YYYY-MM-DD and days=N from the query string (400 when malformed, or when the
+    start lies outside timeutil.date_bounds())."""
+    text = request.args.get("start")
+    start = parse_day(text) if text else default_start
     try:
-        start = date.fromisoformat(request.args.get("start") or default_start.isoformat())
         days = int(request.args.get("days", default_days))
     except ValueError:
         abort(400)
-    if not 1 <= days <= MAX_DAYS:
+    if start is None or not 1 <= days <= MAX_DAYS:
         abort(400)
     return Window(start, days)
 

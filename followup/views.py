@@ -19,6 +19,7 @@ from followup import dashboards, export, jobs, service
 from followup.access import known_id, team_for_followup, window_from_args
 from followup.models import VisitOutcome
 from followup.records import OUTCOMES
+from formutil import day_arg
 from scheduling.models import Visit
 from scheduling.plans import current_assignments
 from teams.access import acting_user, check_team, roles
@@ -67,18 +68,11 @@ def download():
     )
 
 
-def outcome_day() -> date:
-    try:
-        return date.fromisoformat(request.args.get("day") or local_today().isoformat())
-    except ValueError:
-        abort(400)
-
-
 @bp.get("/outcomes")
 @roles("staff", "lead")
 def outcomes():
     """Today's or yesterday's visits with big buttons for what happened."""
-    day = outcome_day()
+    day = day_arg()
     team_id = current_user.team_id
     if team_id is None:
         abort(404)

@@ -6,7 +6,6 @@ see client data (evaluators, admins), 404 for another team's rows.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import sqlalchemy as sa
@@ -19,13 +18,12 @@ from scheduling.plans import client_key, latest_plan_for, plan_json
 from scheduling.problem_builder import build_problem
 from teams.access import TEAM_MEMBERS, own_team_or_404, roles
 from teams.models import Team
-from timeutil import local_today
+from timeutil import date_bounds, local_today, parse_day
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 MAX_DAYS = 28
 STATES = ("published", "draft")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @bp.record_once
@@ -60,13 +58,11 @@ def not_found(error):
 
 def _horizon(team: Team) -> tuple[date, int]:
     """start (YYYY-MM-DD, default today) and days (1-28, default the team's horizon)."""
-    text = request.args.get("start", local_today().isoformat())
-    try:
-        if not DATE_RE.match(text):
-            raise ValueError
-        start = date.fromisoformat(text)
-    except ValueError:
-        raise BadParameter("start must be a date YYYY-MM-DD") from None
+    text = request.args.get("start")
+    start = parse_day(text) if text is not None else local_today()
+    if start is None:
+        first, last = date_bounds()
+        raise BadParameter(f"start must be a date YYYY-MM-DD from {first} to {last}")
     raw = request.args.get("days", str(team.horizon_days))
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_DAYS:
         raise BadParameter(f"days must be a whole number from 1 to {MAX_DAYS}")

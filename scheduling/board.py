@@ -12,6 +12,7 @@ from flask_login import current_user
 import ui
 from clients.models import Client
 from extensions import db
+from formutil import day_or_404, week_arg
 from scheduling import boardplan, edits, weekdata
 from scheduling.board_forms import ClaimForm, GiveForm, MoveForm, SwapForm
 from scheduling.models import Visit
@@ -26,7 +27,7 @@ from teams.access import (
     staff_in_team_or_404,
 )
 from teams.models import StaffMember
-from timeutil import local_today
+from timeutil import local_today, monday_of, parse_day, week_param
 
 bp = Blueprint("board", __name__)
 
@@ -49,7 +50,7 @@ def week(team_id: int):
     team = own_team_or_404(team_id)
     if "day" in request.args:
         return day_board(team, request.args["day"])
-    monday = weekdata.parse_week(request.args.get("week"), local_today())
+    monday = week_arg()
     shown = boardplan.plans_by_day(team.id, monday, monday + timedelta(days=7))
     flags_of = edits.rule_flags if edits.policy(team) == "flag" else None
     cards, unassigned = weekdata.board_cards(team.id, shown, flags_of)
@@ -62,7 +63,7 @@ def week(team_id: int):
         staff=team_service.team_staff(team.id, active_only=True),
         grid=weekdata.grid(cards, monday),
         unassigned=unassigned,
-        week_param=weekdata.week_param,
+        week_param=week_param,
         today=local_today(),
         day_link=today_or_monday(monday),
     )
@@ -77,7 +78,7 @@ def today_or_monday(monday: date) -> date:
 def day_board(team, text: str):
     """One day of the week board (?day=YYYY-MM-DD) for a tablet in portrait: the same cards
     and links to the same edits, one staff member under the other instead of a wide table."""
-    day = weekdata.parse_day(text)
+    day = parse_day(text)
     if day is None:
         message = _(
             "That is not a day the board can show. "
@@ -89,7 +90,7 @@ def day_board(team, text: str):
     plan = boardplan.current_plan(team.id, day)
     flags = edits.rule_flags(plan) if plan and edits.policy(team) == "flag" else None
     cards = weekdata.cards_by_staff(plan, day, nxt, flags) if plan else {}
-    monday = weekdata.monday_of(day)
+    monday = monday_of(day)
     return render_template(
         "board/day.html",
         team=team,
@@ -99,7 +100,7 @@ def day_board(team, text: str):
         staff=[s for s in team_service.team_staff(team.id, active_only=True) if s.id in cards],
         cards=cards,
         unassigned=weekdata.unassigned_cards(plan, team.id, day, nxt),
-        week=weekdata.week_param(monday),
+        week=week_param(monday),
         today=local_today(),
     )
 
@@ -108,7 +109,7 @@ def day_board(team, text: str):
 @roles(*TEAM_MEMBERS)
 def run_list(staff_id: int, day: str):
     staff = staff_in_team_or_404(staff_id)
-    on = _date_or_404(day)
+    on = day_or_404(day)
     plan = boardplan.current_plan(staff.team_id, on)
     stops = weekdata.run_list(plan, staff, on) if plan else []
     shift = weekdata._shift_on(staff, on)
@@ -123,7 +124,7 @@ def client_view(client_id: int):
     """Who comes when: this week and the next, each day as the board shows it."""
     client = db.get_or_404(Client, client_id)
     check_team(client.team_id)
-    start = weekdata.monday_of(local_today())
+    start = monday_of(local_today())
     shown = boardplan.plans_by_day(client.team_id, start, start + timedelta(days=CLIENT_DAYS))
     visits = weekdata.client_visits(client, shown)
     staff = sorted({a.staff.name for _v, rows in visits for a in rows})
@@ -347,10 +348,3 @@ def move(visit_id: int):
         visit, lambda: edits.move(visit, form.seen_version, start, acting_user())
     )
     return response
-
-
-def _date_or_404(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        abort(404)

@@ -1,18 +1,17 @@
 """Forms of the plan pages: ask for a proposal, report a sick call."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SubmitField
+from wtforms import SelectField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from formutil import options
+from formutil import CreateForm, DayField, options
 from numberfields import IntegerField
 
 REQUIRED = _l("Please fill in this field.")
 
 
-class ProposeForm(FlaskForm):
-    start = DateField(_l("First day"), validators=[InputRequired(REQUIRED)])
+class ProposeForm(CreateForm):
+    start = DayField(_l("First day"), validators=[InputRequired(REQUIRED)])
     days = IntegerField(
         _l("Number of days"),
         validators=[
@@ -23,10 +22,10 @@ class ProposeForm(FlaskForm):
     submit = SubmitField(_l("Propose plan"))
 
 
-class SickCallForm(FlaskForm):
+class SickCallForm(CreateForm):
     staff_id = SelectField(_l("Who is sick?"), coerce=int, validators=[InputRequired(REQUIRED)])
-    day = DateField(_l("From"), validators=[InputRequired(REQUIRED)])
-    end_date = DateField(_l("To (if known)"), validators=[Optional()])
+    day = DayField(_l("From"), validators=[InputRequired(REQUIRED)])
+    end_date = DayField(_l("To (if known)"), validators=[Optional()])
     submit = SubmitField(_l("Record sick call and re-plan"))
 
     def set_staff_choices(self, staff) -> None:

@@ -112,7 +112,9 @@ def propose(team_id: int):
     team = own_team_or_404(team_id)
     form = ProposeForm()
     if not form.validate_on_submit():
-        flash(_("Choose a start date and a number of days (1 to 28)."), "error")
+        out_of_range = form.start.data is not None and form.start.errors  # a date, refused
+        generic = _("Choose a start date and a number of days (1 to 28).")
+        flash(out_of_range[0] if out_of_range else generic, "error")
         return redirect(url_for(".index", team_id=team.id))
     run = jobs.start_run(team, form.start.data, form.days.data, acting_user(), jobs.time_limit_s())
     db.session.commit()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,43 +15,6 @@ from scheduling.conflicts import unassigned_reason
 from scheduling.models import Assignment, Plan, Visit
 from scheduling.solver.travel import TravelTimes
 from teams.models import StaffMember
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def parse_week(text: str | None, today: date) -> date:
-    """'2026-W48' -> the Monday of that ISO week; anything else -> this week's Monday."""
-    if text:
-        try:
-            year, week = text.split("-W")
-            return date.fromisocalendar(int(year), int(week), 1)
-        except ValueError:
-            pass
-    return monday_of(today)
-
-
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-# The board pages around a day (its week, the days next to it); far-off years are refused
-# rather than overflowing date arithmetic.
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
-
-
-def parse_day(text: str | None) -> date | None:
-    """'2026-11-23' -> that date; None for anything else or a day outside FIRST_DAY-LAST_DAY."""
-    if not text or not ISO_DAY.fullmatch(text):
-        return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        return None
-    return day if FIRST_DAY <= day <= LAST_DAY else None
-
-
-def week_param(monday: date) -> str:
-    iso = monday.isocalendar()
-    return f"{iso.year}-W{iso.week:02d}"
 
 
 @dataclass

@@ -122,7 +122,8 @@ def _staff_choices() -> list[tuple[int, str]]:
 
 
 def _user_checks(form: UserForm, user: User | None) -> bool:
-    """Rules that need the database: unique username, one user per staff member, a password."""
+    """Rules that need the database: unique username, one user per staff member, a password,
+    and an active administrator left."""
     ok = True
     other = db.session.scalar(sa.select(User).where(User.username == form.username.data))
     if other is not None and other is not user:
@@ -136,5 +137,14 @@ def _user_checks(form: UserForm, user: User | None) -> bool:
         ok = False
     if user is None and not form.password.data:
         form.password.errors.append(_("A new user needs a password."))
+        ok = False
+    if service.removes_last_admin(user, form.role.data, form.active.data):
+        field = form.active if user.role == form.role.data else form.role
+        field.errors.append(
+            _(
+                "This is the last active administrator: nobody could manage users then. "
+                "Make another user an active administrator first."
+            )
+        )
         ok = False
     return ok

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     PasswordField,
     SelectField,
     StringField,
@@ -22,7 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from formutil import options
+from formutil import CreateForm, DayField, options
 from numberfields import FloatField, IntegerField
 from teams.models import (
     ABSENCE_KINDS,
@@ -69,7 +68,7 @@ class LanguageForm(FlaskForm):
     language = SelectField(choices=options([("sv", "Svenska"), ("en", "English")]))
 
 
-class StaffForm(FlaskForm):
+class StaffForm(CreateForm):
     name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
     profession = SelectField(_l("Profession"), choices=choices(PROFESSIONS))
     employment_rate = IntegerField(
@@ -94,9 +93,9 @@ class StaffForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class SkillForm(FlaskForm):
+class SkillForm(CreateForm):
     code = SelectField(_l("Skill or delegation"), choices=choices(SKILLS))
-    valid_until = DateField(_l("Valid until"), validators=[Optional()])
+    valid_until = DayField(_l("Valid until"), validators=[Optional()])
     submit = SubmitField(_l("Add"))
 
     def validate_valid_until(self, field):
@@ -104,8 +103,8 @@ class SkillForm(FlaskForm):
             raise ValidationError(_l("The date has already passed."))
 
 
-class ShiftForm(FlaskForm):
-    day = DateField(_l("Date"), validators=[InputRequired(REQUIRED)])
+class ShiftForm(CreateForm):
+    day = DayField(_l("Date"), validators=[InputRequired(REQUIRED)])
     start = TimeField(_l("Start"), validators=[InputRequired(REQUIRED)])
     end = TimeField(_l("End"), validators=[InputRequired(REQUIRED)])
     break_earliest = TimeField(_l("Break from"), validators=[Optional()])
@@ -141,10 +140,10 @@ class ShiftForm(FlaskForm):
             raise ValidationError(_l("The break is longer than its window."))
 
 
-class AbsenceForm(FlaskForm):
+class AbsenceForm(CreateForm):
     kind = SelectField(_l("Kind"), choices=choices(ABSENCE_KINDS))
-    start_date = DateField(_l("From"), validators=[InputRequired(REQUIRED)])
-    end_date = DateField(_l("To"), validators=[InputRequired(REQUIRED)])
+    start_date = DayField(_l("From"), validators=[InputRequired(REQUIRED)])
+    end_date = DayField(_l("To"), validators=[InputRequired(REQUIRED)])
     submit = SubmitField(_l("Save absence"))
 
     def validate_end_date(self, field):
@@ -152,7 +151,7 @@ class AbsenceForm(FlaskForm):
             raise ValidationError(_l("The end date cannot be before the start date."))
 
 
-class TeamForm(FlaskForm):
+class TeamForm(CreateForm):
     name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
     area = StringField(_l("Area"), validators=[Length(max=120)])
     office_address = StringField(_l("Office address"), validators=[Length(max=200)])
@@ -195,7 +194,7 @@ class TeamForm(FlaskForm):
         _l("A plan edit that breaks a rule"), choices=choices(EDIT_RULE_POLICIES), default="refuse"
     )
     is_pilot = BooleanField(_l("Pilot team"))
-    pilot_start = DateField(_l("Pilot start date"), validators=[Optional()])
+    pilot_start = DayField(_l("Pilot start date"), validators=[Optional()])
     is_comparison = BooleanField(_l("Comparison team"))
     submit = SubmitField(_l("Save"))
 
@@ -218,7 +217,7 @@ COMMON_PASSWORDS = frozenset(
 )  # fmt: skip
 
 
-class UserForm(FlaskForm):
+class UserForm(CreateForm):
     username = StringField(_l("Username"), validators=[DataRequired(REQUIRED), Length(3, 80)])
     password = PasswordField(
         _l("Password"),

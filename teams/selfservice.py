@@ -13,7 +13,7 @@ from flask_login import current_user
 
 import audit
 from extensions import db
-from formutil import ConfirmForm, form_page
+from formutil import ConfirmForm, day_arg, form_page, week_arg
 from scheduling import weekdata
 from scheduling.sickcall import report_sick
 from teams import service, shiftrules
@@ -28,14 +28,14 @@ from teams.access import (
 from teams.models import Absence, Shift, StaffMember
 from teams.selfservice_forms import LeaveForm, MyShiftForm, WishForm
 from teams.wishes import Wish
-from timeutil import local_today
+from timeutil import local_today, monday_of, parse_week, week_param
 
 bp = Blueprint("selfservice", __name__, url_prefix="/me")
 
 
 @bp.context_processor
 def template_helpers() -> dict:
-    return {"timedelta": timedelta, "week_param": weekdata.week_param, "sick_on": sick_on}
+    return {"timedelta": timedelta, "week_param": week_param, "sick_on": sick_on}
 
 
 def subject() -> StaffMember:
@@ -52,7 +52,7 @@ def subject() -> StaffMember:
 
 
 def back(staff: StaffMember, monday: date | None = None, endpoint: str = ".shifts"):
-    args = {"week": weekdata.week_param(monday)} if monday else {}
+    args = {"week": week_param(monday)} if monday else {}
     if staff.id != current_user.staff_member_id:
         args["staff"] = staff.id
     return redirect(url_for(endpoint, **args))
@@ -62,7 +62,7 @@ def back(staff: StaffMember, monday: date | None = None, endpoint: str = ".shift
 @roles(*TEAM_MEMBERS)
 def week():
     staff = subject()
-    monday = weekdata.parse_week(request.args.get("week"), local_today())
+    monday = week_arg()
     return render_template(
         "selfservice/week.html",
         staff=staff,
@@ -78,12 +78,12 @@ def week():
 def shifts():
     staff = subject()
     today = local_today()
-    monday = weekdata.parse_week(request.args.get("week"), today)
+    monday = week_arg()
     return render_template(
         "selfservice/shifts.html",
         staff=staff,
         monday=monday,
-        this_monday=weekdata.monday_of(today),
+        this_monday=monday_of(today),
         shifts=shiftrules.week_shifts(staff, monday),
         absences=[a for a in staff.absences if a.end_date >= today],
         wishes=db.session.scalars(db.select(Wish).where(Wish.staff_id == staff.id)).all(),
@@ -125,15 +125,15 @@ def _rule_check(form: MyShiftForm, staff: StaffMember, shift_id: int | None) -> 
 def _shift_page(form: MyShiftForm, staff: StaffMember, title: str):
     if not is_lead():
         del form.rest_exception
-    monday = weekdata.monday_of(form.day.data or local_today())
-    return form_page(form, title, url_for(".shifts", week=weekdata.week_param(monday)))
+    monday = monday_of(form.day.data or local_today())
+    return form_page(form, title, url_for(".shifts", week=week_param(monday)))
 
 
 @bp.route("/shifts/new", methods=["GET", "POST"])
 @roles(*TEAM_MEMBERS)
 def shift_new():
     staff = subject()
-    day = request.args.get("day", type=date.fromisoformat) or local_today()
+    day = day_arg()
     form = MyShiftForm(
         day=day, start=datetime.min.time().replace(hour=7), end=datetime.min.time().replace(hour=15)
     )
@@ -152,7 +152,7 @@ def shift_new():
     _log_exception(form, staff, start)
     db.session.commit()
     flash(_("Shift saved."))
-    return back(staff, weekdata.monday_of(start.date()))
+    return back(staff, monday_of(start.date()))
 
 
 @bp.route("/shifts/<int:shift_id>/edit", methods=["GET", "POST"])
@@ -175,7 +175,7 @@ def shift_edit(shift_id: int):
     _log_exception(form, staff, start)
     db.session.commit()
     flash(_("Shift saved."))
-    return back(staff, weekdata.monday_of(start.date()))
+    return back(staff, monday_of(start.date()))
 
 
 def _log_exception(form: MyShiftForm, staff: StaffMember, start: datetime) -> None:
@@ -195,7 +195,7 @@ def _own_shift_or_404(shift_id: int) -> Shift:
 @roles(*TEAM_MEMBERS)
 def shift_delete(shift_id: int):
     shift = _own_shift_or_404(shift_id)
-    staff, monday = shift.staff, weekdata.monday_of(shift.start.date())
+    staff, monday = shift.staff, monday_of(shift.start.date())
     if ConfirmForm().validate_on_submit():
         service.delete_shift(shift)
         db.session.commit()
@@ -207,9 +207,9 @@ def shift_delete(shift_id: int):
 @roles(*TEAM_MEMBERS)
 def copy_week():
     staff = subject()
-    source = weekdata.parse_week(request.form.get("source"), local_today())
-    target = weekdata.parse_week(request.form.get("target"), local_today())
-    if not ConfirmForm().validate_on_submit() or target <= source:
+    source = parse_week(request.form.get("source"))
+    target = parse_week(request.form.get("target"))
+    if not ConfirmForm().validate_on_submit() or None in (source, target) or target <= source:
         abort(400)
     copied, skipped = shiftrules.copy_week(staff, source, target, acting_user())
     db.session.commit()

@@ -1,10 +1,10 @@
 """Forms of the staff self-service pages (Min vecka, Mina pass)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from formutil import CreateForm, DayField
 from teams.forms import REQUIRED, ShiftForm, choices
 from teams.wishes import WISH_CODES
 
@@ -23,10 +23,10 @@ class MyShiftForm(ShiftForm):
             raise ValidationError(_l("The shift must end after it starts."))
 
 
-class LeaveForm(FlaskForm):
+class LeaveForm(CreateForm):
     kind = SelectField(_l("Kind"), choices=choices(("leave", "training", "sick", "other")))
-    start_date = DateField(_l("From"), validators=[InputRequired(REQUIRED)])
-    end_date = DateField(_l("To"), validators=[InputRequired(REQUIRED)])
+    start_date = DayField(_l("From"), validators=[InputRequired(REQUIRED)])
+    end_date = DayField(_l("To"), validators=[InputRequired(REQUIRED)])
     submit = SubmitField(_l("Save absence"))
 
     def validate_end_date(self, field):
@@ -34,7 +34,7 @@ class LeaveForm(FlaskForm):
             raise ValidationError(_l("The end date cannot be before the start date."))
 
 
-class WishForm(FlaskForm):
+class WishForm(CreateForm):
     code = SelectField(_l("My wish"), choices=choices(WISH_CODES))
     note = StringField(_l("In your own words (optional)"), validators=[Length(max=200)])
     submit = SubmitField(_l("Save wish"))

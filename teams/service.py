@@ -162,8 +162,33 @@ def upcoming_shifts(staff: StaffMember, start: date, days: int) -> list[Shift]:
     )
 
 
+class LastAdminError(Exception):
+    """The change would leave no active administrator, and so nobody to administer users."""
+
+
+def removes_last_admin(user: User | None, role: str, active: bool) -> bool:
+    """True if giving user this role and active flag leaves no other active administrator.
+
+    The active administrators' rows are locked (PostgreSQL) until the caller commits, so two
+    administrators demoting each other at once cannot both succeed."""
+    if user is None or user.role != "admin" or not user.active or (role == "admin" and active):
+        return False
+    admins = db.session.scalars(
+        sa.select(User.id)
+        .where(User.role == "admin", User.active)
+        .order_by(User.id)
+        .with_for_update()
+    ).all()
+    return not any(admin_id != user.id for admin_id in admins)
+
+
 def save_user(user: User | None, password: str | None, **fields: Any) -> User:
-    """Create or update a login; a new password is hashed, never stored."""
+    """Create or update a login; a new password is hashed, never stored. LastAdminError if
+    the change would deactivate or demote the last active administrator."""
+    if user is not None and removes_last_admin(
+        user, fields.get("role", user.role), fields.get("active", user.active)
+    ):
+        raise LastAdminError(user.username)
     action = "user.update" if user else "user.create"
     user = user or User()
     for name, value in fields.items():

@@ -1,8 +1,11 @@
 """The administrator's team and user pages."""
 
+import pytest
 import sqlalchemy as sa
 
+from teams import service
 from teams.models import Team, User
+from tests import factories
 
 
 def test_admin_lists_and_creates_teams(world, auth, client, db):
@@ -107,3 +110,63 @@ def test_new_user_needs_password(world, auth, client):
     data = {"username": "utan", "password": "", "role": "admin", "staff_member_id": "0"}
     response = client.post("/admin/users/new", data=data)
     assert "En ny användare behöver ett lösenord." in response.get_data(as_text=True)
+
+
+def _admin_data(user: User, **changes) -> dict:
+    data = {
+        "username": user.username,
+        "password": "",
+        "role": user.role,
+        "staff_member_id": "0",
+        "language": "",
+        "active": "y" if user.active else "",
+    }
+    return data | changes
+
+
+LAST_ADMIN = "sista aktiva administratören"
+
+
+@pytest.mark.parametrize("change", [{"active": ""}, {"role": "evaluator"}])
+def test_the_last_active_admin_cannot_lock_out_administration(world, auth, client, db, change):
+    auth.login("admin")
+    admin = db.session.scalar(sa.select(User).where(User.username == "admin"))
+    response = client.post(f"/admin/users/{admin.id}/edit", data=_admin_data(admin, **change))
+    assert response.status_code == 400
+    assert LAST_ADMIN in response.get_data(as_text=True)
+    db.session.refresh(admin)
+    assert admin.active and admin.role == "admin"
+    assert client.get("/admin/users").status_code == 200  # still logged in, still admin
+
+
+def test_an_admin_may_step_down_while_another_admin_remains(world, auth, client, db):
+    other = factories.make_user("admin-2", "admin")
+    inactive = factories.make_user("admin-old", "admin", active=False)
+    db.session.commit()
+    auth.login("admin")
+    admin = db.session.scalar(sa.select(User).where(User.username == "admin"))
+    response = client.post(f"/admin/users/{other.id}/edit", data=_admin_data(other, active=""))
+    assert response.status_code == 302  # admin remains
+    # Now "admin" is the only active one (admin-old is inactive): demoting it is refused.
+    response = client.post(
+        f"/admin/users/{admin.id}/edit", data=_admin_data(admin, role="evaluator")
+    )
+    assert response.status_code == 400 and LAST_ADMIN in response.get_data(as_text=True)
+    db.session.refresh(inactive)
+    data = _admin_data(inactive, active="y")
+    response = client.post(f"/admin/users/{inactive.id}/edit", data=data)
+    assert response.status_code == 302  # reactivating another admin is allowed
+    response = client.post(f"/admin/users/{admin.id}/edit", data=_admin_data(admin, active=""))
+    assert response.status_code == 302  # and then the first may deactivate itself
+    db.session.refresh(admin)
+    assert not admin.active
+
+
+def test_save_user_refuses_to_remove_the_last_admin(world, db):
+    admin = db.session.scalar(sa.select(User).where(User.username == "admin"))
+    with pytest.raises(service.LastAdminError):
+        service.save_user(admin, None, active=False)
+    with pytest.raises(service.LastAdminError):
+        service.save_user(admin, None, role="evaluator")
+    assert admin.active and admin.role == "admin"
+    service.save_user(admin, None, language="en")  # other changes are fine
