@@ -18,7 +18,7 @@ from extensions import db
 from followup import dashboards, export, jobs, service
 from followup.access import known_id, team_for_followup, window_from_args
 from followup.models import VisitOutcome
-from followup.records import OUTCOMES
+from followup.records import OUTCOMES, has_started
 from formutil import day_arg
 from scheduling.models import Visit
 from scheduling.plans import current_assignments
@@ -103,13 +103,15 @@ def visit_rows(team_id: int, day: date, planned: dict) -> list[dict]:
             sa.select(VisitOutcome).where(VisitOutcome.visit_id.in_([v.id for v in visits]))
         )
     }
-    rows = []
+    rows, now = [], service.local_now()
     for v in visits:
         assigned = planned.get(v.id, [])
         start = assigned[0].start if assigned else v.earliest_start
         rows.append({"visit": v, "start": start, "staff": [a.staff for a in assigned],
                      "staff_ids": {a.staff_id for a in assigned},
-                     "outcome": recorded.get(v.id)})  # fmt: skip
+                     "outcome": recorded.get(v.id),
+                     # "Done" is refused before the start (service.record_outcome): no button
+                     "started": has_started(start, now)})  # fmt: skip
     return sorted(rows, key=lambda r: (r["start"], r["visit"].id))
 
 

@@ -46,7 +46,11 @@ def test_week_board_fits_in_landscape_and_says_it_scrolls_in_portrait(server, si
 def test_outcome_buttons_keep_their_text_inside(server, sized):
     (base, _facts), (page, size) = server, sized
     login(page, base, "demo-lead")
-    page.goto(f"{base}/followup/outcomes")
+    # A day of the seeded history (last Friday): every visit has started, so each card has
+    # its "done by someone else" button (a visit not yet started has none).
+    today = date.today()
+    friday = today - timedelta(days=today.weekday() + 3)
+    page.goto(f"{base}/followup/outcomes?day={friday.isoformat()}")
     row = page.locator(".outcome .field-inline").first
     select, button = row.locator("select"), row.locator("button")
     assert button.inner_text() == "Utfört av annan"

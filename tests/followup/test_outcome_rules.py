@@ -116,3 +116,22 @@ def test_staff_without_visits_that_day_is_told_so(pilot, auth, client, db):
     assert "Inga besök i den publicerade planen denna dag." in page
     page = client.get("/followup/outcomes?day=2026-12-24&mine=1").get_data(as_text=True)
     assert "Inga besök i den publicerade planen denna dag." in page
+
+
+def test_the_page_offers_done_only_for_visits_that_have_started(
+    pilot, auth, client, db, at_four, monkeypatch
+):
+    auth.login("lead-a")
+    page = client.get(f"/followup/outcomes?day={DAY.isoformat()}").get_data(as_text=True)
+    evening = evening_visit(pilot, db)
+    card = page[page.index(f"/followup/outcomes/{evening.id}") :]
+    card = card[: card.index("</form>")]
+    assert 'value="done"' not in card and 'value="done_by_other"' not in card
+    assert "Har inte börjat än: kan registreras som utfört när det har börjat." in card
+    assert 'value="cancelled"' in card  # a cancellation may be recorded ahead
+    # At 23:00 the evening visit has started: both ways of recording it as done are offered.
+    monkeypatch.setattr(service, "local_now", lambda: datetime(2026, 11, 8, 23, 0))
+    page = client.get(f"/followup/outcomes?day={DAY.isoformat()}").get_data(as_text=True)
+    card = page[page.index(f"/followup/outcomes/{evening.id}") :]
+    card = card[: card.index("</form>")]
+    assert 'value="done"' in card and 'value="done_by_other"' in card
