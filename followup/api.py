@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, jsonify, request
 
@@ -11,6 +11,7 @@ from followup.access import basis_from_args, team_for_followup, window_from_args
 from followup.continuity import CONTINUITY_DEFINITION
 from followup.pseudonyms import pseudonyms
 from teams.access import roles
+from timeutil import local_today
 
 bp = Blueprint("followup_api", __name__, url_prefix="/api/followup")
 
@@ -20,7 +21,8 @@ bp = Blueprint("followup_api", __name__, url_prefix="/api/followup")
 def continuity():
     """The §2 continuity figure for one team and window; clients only as pseudonyms."""
     team = team_for_followup(request.args.get("team", type=int))
-    window = window_from_args(date.today() - timedelta(days=14))
+    # Default: the 14 whole days up to yesterday in Sweden, as the lead's page shows.
+    window = window_from_args(local_today() - timedelta(days=14))
     basis = basis_from_args()
     result = service.continuity_for(service.load_team(team, window), basis)
     names = pseudonyms(result.per_client, "K")

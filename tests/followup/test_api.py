@@ -104,3 +104,15 @@ def test_an_id_too_large_for_the_database_is_not_found(pilot, auth, client, db):
     form = {"kind": "done_by_other", "done_by": "99999999999999999999"}
     page = client.post(f"/followup/outcomes/{visit}", data=form, follow_redirects=True)
     assert page.status_code == 200 and "Välj vem som gjorde besöket." in page.get_data(as_text=True)
+
+
+def test_the_default_window_is_the_last_14_whole_days_in_sweden(pilot, auth, client, monkeypatch):
+    from datetime import date
+
+    from followup import api
+
+    # 00:30 on 1 Dec in Sweden is still 30 Nov on a server in UTC: the Swedish day counts.
+    monkeypatch.setattr(api, "local_today", lambda: date(2026, 12, 1))
+    auth.login("eval")
+    body = client.get(f"/api/followup/continuity?team={pilot.team_a.id}").get_json()
+    assert (body["start"], body["days"]) == ("2026-11-17", 14)  # 17-30 Nov, up to yesterday
