@@ -147,7 +147,7 @@ def register_form_tokens(app: Flask) -> None:
     """A create form sent twice creates one record (formtokens.py)."""
     import formtokens
 
-    formtokens.register(app)
+    formtokens.install(app)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -3,7 +3,8 @@ Back or by a double click, creates nothing new; the user is taken to what the fi
 
 The token is taken in the same transaction as the record the form creates, under a primary key:
 of two sends at once, one commits and the other finds the token taken. After the response,
-settle() stores where the first send redirected to, for the second to go there too.
+settle() stores where the first send redirected to, for the second to go there too. Tokens
+older than KEEP are cleared by a daily job (clear_old), not in the request that saves a form.
 """
 
 from __future__ import annotations
@@ -41,8 +42,24 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def register(app: Flask) -> None:
+def install(app: Flask) -> None:
     app.after_request(settle)
+
+
+def clear_old() -> None:
+    """Forget the tokens older than KEEP (the caller commits)."""
+    db.session.execute(sa.delete(FormToken).where(FormToken.created_at < utcnow() - KEEP))
+
+
+def clear_job(app: Flask) -> None:
+    with app.app_context():
+        clear_old()
+        db.session.commit()
+
+
+def register(scheduler, app: Flask) -> None:
+    """Add the daily clearing (03:00) to the deployment's one APScheduler."""
+    scheduler.add_job(clear_job, "cron", hour=3, args=[app], id="form-tokens-clear")
 
 
 def sent_before(token: str) -> FormToken | None:
@@ -58,7 +75,6 @@ def sent_before(token: str) -> FormToken | None:
 def claim(token: str) -> FormToken | None:
     """Take the token for this send (the view's commit keeps it); if another send of the
     same form took it first, that one, and this send's transaction is rolled back."""
-    db.session.execute(sa.delete(FormToken).where(FormToken.created_at < utcnow() - KEEP))
     db.session.add(FormToken(token=token, user_id=current_user.id))
     try:
         db.session.flush()

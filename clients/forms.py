@@ -23,8 +23,7 @@ from wtforms.validators import (
 )
 
 from clients.models import CLIENT_ABSENCE_KINDS, MAX_CONTACT_STAFF, NEED_KINDS
-from formutil import CreateForm, DayField, MultiCheckboxField, options
-from numberfields import FloatField, IntegerField
+from formutil import CreateForm, DayField, FloatField, IntegerField, MultiCheckboxField, options
 from teams.forms import REQUIRED, choices, latitude, longitude
 from teams.models import SKILLS
 from ui import WEEKDAY_NAMES

@@ -14,7 +14,7 @@ from followup import charts, jobs, service, workload
 from followup.records import Window
 from scheduling.models import Visit
 from teams.models import StaffMember, Team
-from timeutil import local_today
+from timeutil import local_today, monday_of
 
 NO_UNSOCIAL = {"evenings": 0, "weekend_days": 0}
 CONT = "continuity_performed.mean"
@@ -95,7 +95,7 @@ def evaluator_view() -> dict:
     trends = {t.id: jobs.trend(t.id) for t in teams}
     weeks = sorted({s.week_start for snaps in trends.values() for s in snaps})
     marker = (
-        next((i for i, w in enumerate(weeks) if w >= jobs.monday(start)), None) if start else None
+        next((i for i, w in enumerate(weeks) if w >= monday_of(start)), None) if start else None
     )
     labels = [week_label(w) for w in weeks]
 

@@ -22,7 +22,7 @@ from scheduling.solver import baseline
 from scheduling.solver.generate import generate_team, team_to_problem
 from scheduling.solver.problem import parse
 from teams.models import Absence, Shift, StaffMember, Team
-from timeutil import utcnow
+from timeutil import monday_of, utcnow
 
 FORTNIGHTS = 6  # 12 weeks of history; the pilot started half-way (6 weeks ago)
 TEST_FORTNIGHTS = 2  # under the test config: enough for a before and an after, and fast
@@ -42,7 +42,7 @@ def seed_history(
     `today`, the load day: the demo's own shifts, needs and plan start there), so that the
     last 14 days before the load day all have performed visits to follow up.
     """
-    this_monday = today - timedelta(days=today.weekday())
+    this_monday = monday_of(today)
     end = today if end is None else end
     first_monday = this_monday - timedelta(days=14 * fortnights)
     pilot_start = first_monday + timedelta(days=14 * (fortnights // 2))

@@ -18,15 +18,11 @@ from followup.models import MetricSnapshot
 from followup.records import Window
 from scheduling.models import Visit
 from teams.models import Team
-from timeutil import local_today
+from timeutil import local_today, monday_of
 
 log = logging.getLogger(__name__)
 WEEKS_BACK = 26
 MONTH_DEFINITION = "teamplan-followup-month/1"
-
-
-def monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def snapshot_window(week_start: date) -> Window:
@@ -84,7 +80,7 @@ def missing_weeks(team: Team, last: date, weeks: int) -> list[date]:
     )
     if first_visit is None:
         return []
-    week = max(last - timedelta(weeks=weeks - 1), monday(first_visit) + timedelta(days=7))
+    week = max(last - timedelta(weeks=weeks - 1), monday_of(first_visit) + timedelta(days=7))
     out = []
     while week <= last:
         if week not in have:
@@ -98,7 +94,7 @@ def snapshot_missing(today: date | None = None, weeks: int = WEEKS_BACK) -> int:
     Each team's rows are loaded once for the whole span, then cut into weekly windows."""
     today = today or local_today()
     now = datetime.combine(today, time())  # the weeks and months snapshotted have all ended
-    last = monday(today) - timedelta(days=7)  # the latest week that has ended
+    last = monday_of(today) - timedelta(days=7)  # the latest week that has ended
     made = 0
     for team in db.session.scalars(sa.select(Team).order_by(Team.id)).all():
         todo = missing_weeks(team, last, weeks)

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 PROGRESS_EVERY_S = 1.0  # write progress (and look for a cancel) at most this often
 STALE_GRACE_S = 120  # a run silent this long past its time limit has died
-JOB_MODULES = ("followup.jobs",)  # each has register(scheduler, app)
+JOB_MODULES = ("followup.jobs", "formtokens")  # each has register(scheduler, app)
 
 
 # -- the web side ------------------------------------------------------------------------

@@ -4,8 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from formutil import CreateForm, DayField, options
-from numberfields import IntegerField
+from formutil import CreateForm, DayField, IntegerField, options
 
 REQUIRED = _l("Please fill in this field.")
 

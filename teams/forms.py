@@ -21,8 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from formutil import CreateForm, DayField, options
-from numberfields import FloatField, IntegerField
+from formutil import CreateForm, DayField, FloatField, IntegerField, options
 from teams.models import (
     ABSENCE_KINDS,
     EDIT_RULE_POLICIES,

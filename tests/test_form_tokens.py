@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from clients.models import CareNeed, Client, ClientAbsence
-from formtokens import FormToken
+from formtokens import FormToken, clear_job
 from scheduling.models import SolverRun
 from teams.models import Absence, Shift, StaffMember, StaffSkill, Team, User
 from teams.wishes import Wish
@@ -185,7 +185,7 @@ def test_edit_forms_have_no_token(world, auth, client, template):
     assert response.status_code == 200 and b'name="form_token"' not in response.data
 
 
-def test_old_tokens_are_cleared(world, auth, client, db):
+def test_old_tokens_are_cleared_by_the_daily_job(app, world, auth, client, db):
     old = FormToken(token="x" * 20, user_id=world.staff_a.user.id, url="/")
     old.created_at = utcnow() - timedelta(days=8)
     db.session.add(old)
@@ -194,6 +194,9 @@ def test_old_tokens_are_cleared(world, auth, client, db):
     url = f"/clients/{world.client_a.id}/needs/new"
     token = token_in(client.get(url).get_data(as_text=True))
     client.post(url, data=CREATE_FORMS["care need"][3](world) | {"form_token": token})
+    assert sorted(db.session.scalars(sa.select(FormToken.token))) == sorted(["x" * 20, token])
+    clear_job(app)
+    db.session.expire_all()
     assert db.session.scalars(sa.select(FormToken.token)).all() == [token]
 
 

@@ -167,7 +167,11 @@ def test_a_real_solver_process(file_app):
 def test_scheduler_starts_only_when_enabled(app):
     assert jobs.start_scheduler(app) is None  # tests run no scheduler
     scheduler = jobs.make_scheduler(app)
-    assert {job.id for job in scheduler.get_jobs()} >= {"expand_visits", "solver_housekeeping"}
+    assert {job.id for job in scheduler.get_jobs()} >= {
+        "expand_visits",
+        "solver_housekeeping",
+        "form-tokens-clear",
+    }
 
 
 def test_a_failure_while_storing_leaves_no_half_plan(w, db, monkeypatch):
