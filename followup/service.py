@@ -271,10 +271,12 @@ class OutcomeRefused(Exception):
         self.start = start
 
 
-def planned_start(visit: Visit) -> datetime:
-    """The visit's start in the published plan in force (its earliest start if unplanned)."""
-    day = visit.date
-    assigned = current_assignments(visit.team_id, day, day + timedelta(days=1)).get(visit.id)
+def planned_start(visit: Visit, assigned: list[Assignment] | None = None) -> datetime:
+    """The visit's start in the published plan in force (its earliest start if unplanned);
+    `assigned`: its assignments in that plan, when the caller has them already."""
+    if assigned is None:
+        day = visit.date
+        assigned = current_assignments(visit.team_id, day, day + timedelta(days=1)).get(visit.id)
     return min(a.start for a in assigned) if assigned else visit.earliest_start
 
 
@@ -286,16 +288,18 @@ def record_outcome(
     replaced_id: int | None = None,
     moved_start: datetime | None = None,
     now: datetime | None = None,
+    assigned: list[Assignment] | None = None,
 ) -> VisitOutcome:
     """Record what happened to a visit (replacing an earlier record) and audit it.
 
     A visit cannot be recorded as done (by its staff or by someone else) before it has
     started (records.has_started; OutcomeRefused). Cancelled, not done and moved may be
-    recorded ahead: they do not say that the visit took place."""
+    recorded ahead: they do not say that the visit took place. `assigned`: the visit's
+    assignments in the plan in force, when the caller has looked them up already."""
     if kind not in OUTCOMES:
         raise ValueError(kind)
     if kind in SAYS_PERFORMED:
-        start = planned_start(visit)
+        start = planned_start(visit, assigned)
         if not has_started(start, now or local_now()):
             raise OutcomeRefused("not_started", start)
     row = db.session.scalar(sa.select(VisitOutcome).where(VisitOutcome.visit_id == visit.id))

@@ -106,7 +106,7 @@ def visit_rows(team_id: int, day: date, planned: dict) -> list[dict]:
     rows, now = [], service.local_now()
     for v in visits:
         assigned = planned.get(v.id, [])
-        start = assigned[0].start if assigned else v.earliest_start
+        start = service.planned_start(v, assigned)
         rows.append({"visit": v, "start": start, "staff": [a.staff for a in assigned],
                      "staff_ids": {a.staff_id for a in assigned},
                      "outcome": recorded.get(v.id),
@@ -131,7 +131,8 @@ def record(visit_id: int):
     if kind not in OUTCOMES:
         abort(400)
     planned = current_assignments(visit.team_id, visit.date, visit.date + timedelta(days=1))
-    ids = [a.staff_id for a in planned.get(visit.id, [])]
+    assigned = planned.get(visit.id, [])
+    ids = [a.staff_id for a in assigned]
     me = current_user.staff_member_id
     if current_user.role != "lead" and me not in ids:
         abort(403)
@@ -153,7 +154,9 @@ def record(visit_id: int):
     replaced = me if (me in ids and current_user.role != "lead") else None
     back = url_for(".outcomes", day=visit.date.isoformat(), mine=request.args.get("mine"))
     try:
-        service.record_outcome(visit, kind, acting_user(), done_by, replaced, moved)
+        service.record_outcome(
+            visit, kind, acting_user(), done_by, replaced, moved, assigned=assigned
+        )
     except service.OutcomeRefused as refused:
         db.session.rollback()
         flash(not_started_message(refused.start), "error")
