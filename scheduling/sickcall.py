@@ -19,15 +19,21 @@ from teams import service as team_service
 from teams.models import Absence, StaffMember, User
 
 
+def sick_on(staff: StaffMember, day: date) -> Absence | None:
+    """The member's sick absence that covers day, if one is registered."""
+    return next(
+        (a for a in staff.absences if a.kind == "sick" and a.start_date <= day <= a.end_date),
+        None,
+    )
+
+
 def report_sick(
     staff: StaffMember, day: date, user: User | None, end_date: date | None = None
 ) -> Absence:
     """Record a sick day (or days) for the member; an existing sick absence is reused."""
-    end_date = end_date or day
-    for absence in staff.absences:
-        if absence.kind == "sick" and absence.start_date <= day <= absence.end_date:
-            return absence
-    return team_service.add_absence(staff, "sick", day, end_date, user)
+    return sick_on(staff, day) or team_service.add_absence(
+        staff, "sick", day, end_date or day, user
+    )
 
 
 def affected_days(plan: Plan, staff: StaffMember, day: date) -> tuple[date, int]:

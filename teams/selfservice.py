@@ -15,7 +15,7 @@ import audit
 from extensions import db
 from formutil import ConfirmForm, day_arg, form_page, week_arg
 from scheduling import weekdata
-from scheduling.sickcall import report_sick
+from scheduling.sickcall import report_sick, sick_on
 from teams import service, shiftrules
 from teams.access import (
     TEAM_MEMBERS,
@@ -221,14 +221,6 @@ def copy_week():
                        "%(num)s shifts were not copied: they overlap or break the daily rest.",
                        skipped), "warning")  # fmt: skip
     return back(staff, target)
-
-
-def sick_on(staff: StaffMember, day: date) -> Absence | None:
-    """The member's sick absence that covers day, if one is registered."""
-    return next(
-        (a for a in staff.absences if a.kind == "sick" and a.start_date <= day <= a.end_date),
-        None,
-    )
 
 
 @bp.route("/sick-today", methods=["GET", "POST"])
