@@ -6,7 +6,7 @@ see client data (evaluators, admins), 404 for another team's rows.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, jsonify, request
@@ -14,8 +14,9 @@ from flask_login import current_user
 
 from clients.service import team_clients
 from extensions import db, login_manager
-from scheduling.plans import client_key, latest_plan_for, plan_json
+from scheduling.plans import client_key, days_json, latest_plan_for, plan_json
 from scheduling.problem_builder import build_problem
+from scheduling.published import published_by_day
 from teams.access import TEAM_MEMBERS, own_team_or_404, roles
 from teams.models import Team
 from timeutil import date_bounds, local_today, parse_day
@@ -90,15 +91,24 @@ def problem(team_id: int):
 @bp.get("/teams/<int:team_id>/plan")
 @roles(*TEAM_MEMBERS)
 def plan(team_id: int):
+    """published: what is published for each day (published.published_by_day), so the answer
+    may mix versions (metrics "versions" says which for each day); 404 if nothing is for any
+    day. draft: the newest draft overlapping the horizon, one version (a draft is built day by
+    day on what is published)."""
     team = own_team_or_404(team_id)
     start, days = _horizon(team)
     state = request.args.get("state", "published")
     if state not in STATES:
         raise BadParameter("state must be published or draft")
-    version = latest_plan_for(team.id, start, days, state)
-    if version is None:
+    if state == "published":
+        shown = published_by_day(team.id, start, start + timedelta(days=days))
+        if not any(shown.values()):
+            abort(404)
+        return jsonify(days_json(shown, build_problem(team, start, days)))
+    draft = latest_plan_for(team.id, start, days, "draft")
+    if draft is None:
         abort(404)
-    return jsonify(plan_json(version, build_problem(team, start, days)))
+    return jsonify(plan_json(draft, build_problem(team, start, days)))
 
 
 @bp.get("/teams/<int:team_id>/clients")

@@ -19,6 +19,8 @@ from scheduling.models import Assignment, Plan, Visit
 from scheduling.published import (
     base_by_day,
     base_record,
+    covers,
+    days_between,
     horizon_end,
     ids_by_day,
     lock_team,
@@ -347,23 +349,41 @@ def team_plans(team_id: int) -> list[Plan]:
 def plan_json(plan: Plan | None, problem: dict) -> dict:
     """A stored plan version as teamplan-plan/1 JSON for `problem` (built by build_problem):
     its assignments of the problem's visits; every other visit of the problem is unassigned."""
+    start = date.fromisoformat(problem["horizon"]["start"])
+    days = days_between(start, start + timedelta(days=problem["horizon"]["days"]))
+    return days_json({day: plan if plan and covers(plan, day) else None for day in days}, problem)
+
+
+def days_json(shown: dict[date, Plan | None], problem: dict) -> dict:
+    """teamplan-plan/1 JSON for `problem` with each day's visits as the version given for the
+    day has them (`shown`: day -> version, e.g. published.published_by_day); every other
+    visit is unassigned. `metrics` says where it comes from: `state`, `plan_version` (the
+    newest version used) and `versions` (ISO day -> version number, None: no version)."""
     from scheduling.solver import plan as solver_plan
     from scheduling.solver.problem import parse
 
     parsed = parse(problem)
-    by_visit: dict[str, list[Assignment]] = {}
-    for a in plan.assignments if plan else []:
-        by_visit.setdefault(visit_key(a.visit_id), []).append(a)
+    by_visit = rows_on_days(ids_by_day(shown))
+    used = {p.id: p for p in shown.values() if p is not None}
     assignments, unassigned = [], []
     for v in parsed.visits:
-        rows = sorted(by_visit.get(v.id, []), key=lambda a: a.staff_id)
+        rows = sorted(by_visit.get(key_id(v.id), []), key=lambda a: a.staff_id)
         if rows:
             start = parsed.to_minute(rows[0].start.strftime(TIME_FORMAT))
             staff = tuple(staff_key(a.staff_id) for a in rows)
             assignments.append(solver_plan.Assignment(visit=v.id, staff=staff, start=start))
         else:
+            day = date.fromisoformat(parsed.to_text(v.earliest_start)[:10])
             reason = "not staffed in this plan version"
+            if shown.get(day) is None:
+                reason = "no plan version for this day"
             unassigned.append(solver_plan.Unassigned(visit=v.id, reason=reason, code="not_in_plan"))
+    newest = max(used.values(), key=lambda p: p.version) if used else None
+    plan = newest if len(used) == 1 else None  # one version: its solver's figures
+    metrics = {}
+    if newest is not None:
+        versions = {day.isoformat(): p.version if p else None for day, p in shown.items()}
+        metrics = {"plan_version": newest.version, "state": newest.state, "versions": versions}
     result = solver_plan.Plan(
         problem=parsed.name,
         status=(plan.solver_status if plan else None) or "FEASIBLE",
@@ -372,6 +392,6 @@ def plan_json(plan: Plan | None, problem: dict) -> dict:
         objective=plan.solver_objective if plan else None,
         bound=plan.solver_bound if plan else None,
         solve_seconds=(plan.solver_seconds if plan else None) or 0.0,
-        metrics={"plan_version": plan.version, "state": plan.state} if plan else {},
+        metrics=metrics,
     )
     return solver_plan.to_json(result, parsed)

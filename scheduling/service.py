@@ -22,6 +22,7 @@ Plan versions (scheduling.plans)
     may_publish(user, team) -> bool;  publish_plan(plan, user) -> Plan (PlanError, "plan_stale")
     diff_plans(old, new, staff_id=None) / diff_from_base(plan, staff_id=None) -> [StaffChanges]
     plan_json(plan, problem) -> dict                          teamplan-plan/1 for a problem
+    days_json({day: Plan | None}, problem) -> dict       the same, each day from its version
 Solver runs (scheduling.jobs)
     start_run(team, start, days, user, time_limit_s, replan_from=None) -> SolverRun
     launch(app, run_id);  cancel_run(run);  run_solver(run_id)   (the job, in-process)
@@ -46,6 +47,7 @@ from scheduling.plans import (  # noqa: F401
     StaffChanges,
     client_key,
     current_assignments,
+    days_json,
     diff_from_base,
     diff_plans,
     key_id,

@@ -1,14 +1,15 @@
 """The JSON API: teams, problem, plan and clients; roles, other teams and bad parameters."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from scheduling import jobs, plans
+from scheduling.models import Assignment
 from scheduling.solver.plan import parse_plan
 from scheduling.solver.problem import parse
 from scheduling.solver.validate import check_plan
-from tests.scheduling.planning_world import small_team
+from tests.scheduling.planning_world import hand_plan, small_team, visits_of
 
 START = date(2026, 11, 23)
 QUERY = "start=2026-11-23&days=3"
@@ -95,3 +96,97 @@ def test_without_login_401(w, client):
     response = client.get("/api/teams")
     assert response.status_code == 401 and response.json == {"error": "login required"}
     assert client.get("/teams/1/plans").status_code == 302  # pages still go to the login form
+
+
+# ---------------------------------------------------------------------------------
+# what is published for each day (scheduling/published.py), as the pages show it
+
+
+@pytest.fixture
+def fortnight(db, world):
+    """A 14-day plan published (each client's contact person), then a newer version for
+    days 3-4 only (a sick-call re-plan) that gives each client the next colleague."""
+    w = small_team(START, days=14)
+    w.older = hand_plan(w)
+    w.newer = plans.new_plan(w.team, START + timedelta(days=3), 2, w.lead)
+    for v in visits_of(w.team):
+        if w.newer.horizon_start <= v.date < w.newer.horizon_start + timedelta(days=2):
+            contact = w.staff.index(v.client.contact_staff[0])
+            staff = w.staff[(contact + 1) % len(w.staff)]
+            start = v.earliest_start + timedelta(minutes=30)  # time to get there
+            db.session.add(Assignment(plan=w.newer, visit=v, staff=staff, start=start))
+    db.session.flush()
+    plans.publish_plan(w.newer, w.lead)
+    db.session.commit()
+    return w
+
+
+def staff_by_day(answer: dict) -> dict[str, set[tuple[str, tuple]]]:
+    """ISO day -> {(visit, staff)} of a plan answer."""
+    out: dict[str, set] = {}
+    for a in answer["assignments"]:
+        out.setdefault(a["start"][:10], set()).add((a["visit"], tuple(a["staff"])))
+    return out
+
+
+def rows_by_day(plan) -> dict[str, set[tuple[str, tuple]]]:
+    out: dict[str, set] = {}
+    for a in plan.assignments:
+        out.setdefault(a.visit.date.isoformat(), set()).add((f"v{a.visit_id}", (f"s{a.staff_id}",)))
+    return out
+
+
+def test_published_plan_is_the_newest_published_version_of_each_day(fortnight, client, auth):
+    w = fortnight
+    auth.login("staff-liten")
+    answer = client.get(f"/api/teams/{w.team.id}/plan?start=2026-11-23&days=14").json
+    older, newer = rows_by_day(w.older), rows_by_day(w.newer)
+    expected = {day: newer.get(day, rows) for day, rows in older.items()}
+    assert staff_by_day(answer) == expected and len(expected) == 14
+    assert answer["unassigned"] == []
+    days = [(START + timedelta(days=d)).isoformat() for d in range(14)]
+    newer_days = {"2026-11-26", "2026-11-27"}
+    assert answer["metrics"]["versions"] == {
+        day: w.newer.version if day in newer_days else w.older.version for day in days
+    }
+    assert answer["metrics"]["state"] == "published"
+    assert answer["metrics"]["plan_version"] == w.newer.version
+    problem_json = client.get(f"/api/teams/{w.team.id}/problem?start=2026-11-23&days=14").json
+    problem = parse(problem_json)
+    assert check_plan(problem, parse_plan(answer, problem)) == []
+
+
+def test_days_with_nothing_published_are_unassigned(fortnight, client, auth):
+    w = fortnight
+    auth.login("staff-liten")
+    answer = client.get(f"/api/teams/{w.team.id}/plan?start=2026-12-05&days=4").json
+    versions = answer["metrics"]["versions"]
+    assert versions == {
+        "2026-12-05": w.older.version, "2026-12-06": w.older.version,
+        "2026-12-07": None, "2026-12-08": None,
+    }  # fmt: skip
+    assert set(staff_by_day(answer)) == {"2026-12-05", "2026-12-06"}
+    later = client.get(f"/api/teams/{w.team.id}/plan?start=2026-12-07&days=4")
+    assert later.status_code == 404
+
+
+def test_only_the_newer_days_published(fortnight, client, auth):
+    """A horizon inside the newer version's days answers from it alone, as one version."""
+    w = fortnight
+    auth.login("staff-liten")
+    answer = client.get(f"/api/teams/{w.team.id}/plan?start=2026-11-26&days=2").json
+    assert staff_by_day(answer) == rows_by_day(w.newer)
+    assert set(answer["metrics"]["versions"].values()) == {w.newer.version}
+
+
+def test_draft_is_the_newest_draft_as_one_version(fortnight, db, client, auth):
+    """A draft is built day by day on what is published: the newer version's days included."""
+    w = fortnight
+    draft = plans.new_draft_from(w.older, w.lead)
+    db.session.commit()
+    auth.login("staff-liten")
+    answer = client.get(f"/api/teams/{w.team.id}/plan?start=2026-11-23&days=14&state=draft").json
+    published = client.get(f"/api/teams/{w.team.id}/plan?start=2026-11-23&days=14").json
+    assert staff_by_day(answer) == staff_by_day(published)
+    assert set(answer["metrics"]["versions"].values()) == {draft.version}
+    assert answer["metrics"]["state"] == "draft"
