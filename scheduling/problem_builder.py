@@ -15,6 +15,8 @@ import sqlalchemy.orm as so
 
 from clients.models import Client
 from extensions import db
+from followup.records import Window, performed_staff
+from followup.service import load_visits
 from scheduling.expand import client_expects_visit
 from scheduling.models import Assignment, Plan, Visit
 from scheduling.plans import client_key, current_assignments, staff_key, visit_key
@@ -104,16 +106,19 @@ def _wishes(staff_ids: list[int]) -> dict[int, list[str]]:
     return out
 
 
-def _history(team_id: int, start: date, known: set[str]) -> dict[int, dict[str, int]]:
-    """client id -> {staff id: visits} in the published plans of the last eight weeks."""
+def _history(
+    team_id: int, start: date, known: set[str], now: datetime
+) -> dict[int, dict[str, int]]:
+    """client id -> {staff id: visits} performed in the eight weeks before `start`, as the
+    follow-up counts performed visits by `now` (followup.records.performed_staff, the rule's
+    one home, over followup.service.load_visits)."""
     since = start - timedelta(weeks=HISTORY_WEEKS)
     out: dict[int, dict[str, int]] = {}
-    for assignments in current_assignments(team_id, since, start).values():
-        client_id = assignments[0].visit.client_id
-        for a in assignments:
-            sid = staff_key(a.staff_id)
+    for v in load_visits(team_id, Window(since, (start - since).days), now):
+        for staff_id in performed_staff(v):
+            sid = staff_key(staff_id)
             if sid in known:
-                counts = out.setdefault(client_id, {})
+                counts = out.setdefault(v.client, {})
                 counts[sid] = counts.get(sid, 0) + 1
     return out
 
@@ -202,11 +207,14 @@ def build_problem(
     """The team's planning problem for [start, start + days) as PROBLEM-FORMAT.md JSON.
 
     Visits: expanded, not cancelled, client at home. Shifts: inside the horizon, not on a
-    day of absence. `history`: who visited whom in the published plans of the last eight
-    weeks. `previous`: what is published for each day. `pinned`: claimed or pinned staff of
-    the newest plan version. With `replan_from` (the published plan, after a sick call)
-    changed places cost REPLAN_CHANGE_WEIGHT, and visits that have started by `now` stay
-    where they are (pinned)."""
+    day of absence. `history`: who performed the client's visits in the eight weeks before
+    the horizon, as the follow-up counts performed visits by `now` (default: the current
+    local time): the published staff unless an outcome says otherwise (done by someone
+    else counts for that person, cancelled or not done for nobody), and only visits that
+    have started. `previous`: what is published for each day. `pinned`: claimed or pinned
+    staff of the newest plan version. With `replan_from` (the published plan, after a sick
+    call) changed places cost REPLAN_CHANGE_WEIGHT, and visits that have started by `now`
+    stay where they are (pinned)."""
     end = start + timedelta(days=days)
     has_office = team.office_lat is not None and team.office_lon is not None
     loaded = _preload(team.id)  # noqa: F841  (kept alive while the problem is built)
@@ -253,7 +261,7 @@ def build_problem(
         {v.client_id for v in visits if visit_key(v.id) in {r["id"] for r in visit_rows}}
     )
     clients = [db.session.get(Client, cid) for cid in client_ids]
-    history = _history(team.id, start, known)
+    history = _history(team.id, start, known, now)
     locations = (
         [{"id": OFFICE, "lat": team.office_lat, "lon": team.office_lon}] if has_office else []
     )

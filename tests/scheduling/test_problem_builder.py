@@ -1,14 +1,16 @@
 """build_problem: the database as PROBLEM-FORMAT.md JSON that the solver's parser accepts."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
+from followup.service import record_outcome
 from scheduling import plans
 from scheduling.models import Assignment
 from scheduling.problem_builder import REPLAN_CHANGE_WEIGHT, build_problem
 from scheduling.solver.problem import DEFAULT_WEIGHTS, parse
 from teams.models import Absence, StaffSkill
+from tests import factories
 from tests.scheduling.planning_world import hand_plan, small_team, visits_of
 
 START = date(2026, 11, 23)
@@ -77,6 +79,38 @@ def test_history_previous_and_pins(w, db):
     assert pinned == [{"staff": f"s{w.staff[1].id}"}]
     some = visits[f"v{published.assignments[0].visit_id}"]
     assert some["previous"]["staff"] == [f"s{published.assignments[0].staff_id}"]
+
+
+def test_history_counts_who_performed_the_visits(w, db):
+    """The follow-up's performed visits (followup.records.performed_staff): a visit done by
+    a substitute counts for the substitute, a cancelled or not done one for nobody, one
+    with no outcome as published; a visit that has not started yet counts for nobody."""
+    from scheduling.expand import expand_visits
+
+    earlier = START - timedelta(days=7)
+    expand_visits(w.team, earlier, 3)
+    sub = factories.make_staff(w.team, "Vik Vikarie", substitute=True)
+    old = plans.new_plan(w.team, earlier, 3, None)
+    for v in visits_of(w.team):
+        if v.date < START:
+            db.session.add(Assignment(plan=old, visit=v, staff=w.staff[2], start=v.earliest_start))
+    old.state = "published"
+    db.session.flush()
+    first = [v for v in visits_of(w.team) if v.date < START and v.client_id == w.clients[0].id]
+    later = datetime.combine(START, datetime.min.time())
+    record_outcome(first[0], "done_by_other", None, done_by_id=sub.id,
+                   replaced_id=w.staff[2].id, now=later)  # fmt: skip
+    record_outcome(first[1], "cancelled", None, now=later)
+    record_outcome(first[2], "not_done", None, now=later)
+    db.session.commit()
+
+    data = build_problem(w.team, START, 3, now=later)
+    history = {c["id"]: c["history"] for c in data["clients"]}
+    assert history[f"c{w.clients[0].id}"] == {f"s{sub.id}": 1, f"s{w.staff[2].id}": 3}
+    assert history[f"c{w.clients[1].id}"] == {f"s{w.staff[2].id}": 6}  # no outcome: published
+    before = datetime.combine(earlier, datetime.min.time())  # nothing has happened yet
+    data = build_problem(w.team, START, 3, now=before)
+    assert all(c["history"] == {} for c in data["clients"])
 
 
 def test_pins_of_absent_staff_are_dropped(w, db):
