@@ -88,6 +88,19 @@ def has_started(start: datetime, now: datetime | None) -> bool:
     return now is None or start <= now
 
 
+def known_staff(v: VisitRecord) -> tuple:
+    """Who the client has met on the visit, or will have met as far as is known at the
+    visit's `as_of`: the performed staff once it has started (performed_staff), before that
+    its planned staff, none when it is cancelled or recorded as not taking place. The
+    solver's history counts this: a visit published for tomorrow is a face the client
+    will know by the time the next plan starts."""
+    if v.happened():
+        return performed_staff(v)
+    if v.outcome is not None and v.outcome.kind in NOT_PERFORMED:
+        return ()
+    return v.staff("planned")
+
+
 def performed_staff(v: VisitRecord) -> tuple:
     """Performed = published, unless an outcome says otherwise (DESIGN.md, data flow), and
     only once the visit's time has come: a visit in the future is planned, not performed."""

@@ -15,7 +15,7 @@ import sqlalchemy.orm as so
 
 from clients.models import Client
 from extensions import db
-from followup.records import Window, performed_staff
+from followup.records import Window, known_staff
 from followup.service import load_visits
 from scheduling.expand import client_expects_visit
 from scheduling.models import Assignment, Plan, Visit
@@ -109,13 +109,14 @@ def _wishes(staff_ids: list[int]) -> dict[int, list[str]]:
 def _history(
     team_id: int, start: date, known: set[str], now: datetime
 ) -> dict[int, dict[str, int]]:
-    """client id -> {staff id: visits} performed in the eight weeks before `start`, as the
-    follow-up counts performed visits by `now` (followup.records.performed_staff, the rule's
-    one home, over followup.service.load_visits)."""
+    """client id -> {staff id: visits} over the eight weeks before `start`: who performed
+    the visits that have started by `now`, as the follow-up counts them, and who is
+    published for those still to come (followup.records.known_staff over
+    followup.service.load_visits)."""
     since = start - timedelta(weeks=HISTORY_WEEKS)
     out: dict[int, dict[str, int]] = {}
     for v in load_visits(team_id, Window(since, (start - since).days), now):
-        for staff_id in performed_staff(v):
+        for staff_id in known_staff(v):
             sid = staff_key(staff_id)
             if sid in known:
                 counts = out.setdefault(v.client, {})
@@ -210,11 +211,12 @@ def build_problem(
     day of absence. `history`: who performed the client's visits in the eight weeks before
     the horizon, as the follow-up counts performed visits by `now` (default: the current
     local time): the published staff unless an outcome says otherwise (done by someone
-    else counts for that person, cancelled or not done for nobody), and only visits that
-    have started. `previous`: what is published for each day. `pinned`: claimed or pinned
-    staff of the newest plan version. With `replan_from` (the published plan, after a sick
-    call) changed places cost REPLAN_CHANGE_WEIGHT, and visits that have started by `now`
-    stay where they are (pinned)."""
+    else counts for that person, cancelled or not done for nobody); a visit still to come
+    before the horizon counts for its published staff. `previous`: what is published for
+    each day. `pinned`: claimed or pinned staff of the newest plan version. With
+    `replan_from` (the published plan, after a sick call) changed places cost
+    REPLAN_CHANGE_WEIGHT, and visits that have started by `now` stay where they are
+    (pinned)."""
     end = start + timedelta(days=days)
     has_office = team.office_lat is not None and team.office_lon is not None
     loaded = _preload(team.id)  # noqa: F841  (kept alive while the problem is built)

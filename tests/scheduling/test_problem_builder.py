@@ -84,7 +84,8 @@ def test_history_previous_and_pins(w, db):
 def test_history_counts_who_performed_the_visits(w, db):
     """The follow-up's performed visits (followup.records.performed_staff): a visit done by
     a substitute counts for the substitute, a cancelled or not done one for nobody, one
-    with no outcome as published; a visit that has not started yet counts for nobody."""
+    with no outcome as published; a visit still to come counts for its published staff
+    (an advance record that it will not take place: for nobody)."""
     from scheduling.expand import expand_visits
 
     earlier = START - timedelta(days=7)
@@ -110,7 +111,10 @@ def test_history_counts_who_performed_the_visits(w, db):
     assert history[f"c{w.clients[1].id}"] == {f"s{w.staff[2].id}": 6}  # no outcome: published
     before = datetime.combine(earlier, datetime.min.time())  # nothing has happened yet
     data = build_problem(w.team, START, 3, now=before)
-    assert all(c["history"] == {} for c in data["clients"])
+    history = {c["id"]: c["history"] for c in data["clients"]}
+    # The substitute's record is not believed before the start; cancelled and not done stay.
+    assert history[f"c{w.clients[0].id}"] == {f"s{w.staff[2].id}": 4}
+    assert history[f"c{w.clients[1].id}"] == {f"s{w.staff[2].id}": 6}
 
 
 def test_pins_of_absent_staff_are_dropped(w, db):
