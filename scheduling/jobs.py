@@ -356,12 +356,15 @@ def make_scheduler(app: Flask, blocking: bool = False):
 
 
 def start_scheduler(app: Flask):
-    """Start the background scheduler in this process, only when SCHEDULER_ENABLED, and not
-    for CLI commands other than `flask run` (`flask scheduler` runs its own)."""
+    """Start the background scheduler in this process, only when SCHEDULER_ENABLED and only
+    under `flask run` (development). Never in a WSGI server such as gunicorn, which would
+    start one per worker, nor in other CLI commands: `flask scheduler` runs the one."""
     if not app.config.get("SCHEDULER_ENABLED"):
         return None
     command = click.get_current_context(silent=True)
-    if command is not None and command.info_name != "run":
+    if command is None or command.info_name != "run":
+        if command is None:
+            log.warning("SCHEDULER_ENABLED is for `flask run`; run `flask scheduler` instead")
         return None
     scheduler = make_scheduler(app)
     scheduler.start()

@@ -185,3 +185,17 @@ def test_a_failure_while_storing_leaves_no_half_plan(w, db, monkeypatch):
     run = jobs.run_solver(queued(w, db).id, workers=1)
     assert run.state == "failed" and run.error_code == "crashed"
     assert plan_count(db) == 0
+
+
+def test_no_scheduler_in_a_wsgi_worker_even_when_enabled(app, monkeypatch):
+    """gunicorn has no CLI command: each of its workers would start one more scheduler."""
+    import click
+
+    monkeypatch.setitem(app.config, "SCHEDULER_ENABLED", True)
+    assert jobs.start_scheduler(app) is None  # a web worker
+    with click.Context(click.Command("seed-demo"), info_name="seed-demo"):
+        assert jobs.start_scheduler(app) is None
+    with click.Context(click.Command("run"), info_name="run"):  # `flask run` in development
+        scheduler = jobs.start_scheduler(app)
+    assert scheduler is not None and scheduler.running
+    scheduler.shutdown(wait=False)
