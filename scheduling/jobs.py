@@ -249,6 +249,7 @@ class _Reporter:
         self.last = 0.0
         self.stop = False
         self.best: float | None = None
+        self.started = time.monotonic()
 
     def progress(self, event: dict) -> None:
         if self.echo is not None:
@@ -279,6 +280,10 @@ class _Reporter:
             data = dict(row.progress or {})
             keys = ("elapsed_s", "objective", "phase", "fraction")
             data.update({k: event[k] for k in keys if k in event})
+            # Some solver phases send no event for many seconds; the page's clock (and bar)
+            # must still move, so the time comes from this process's clock as well.
+            clock = round(time.monotonic() - self.started, 2)
+            data["elapsed_s"] = max(data.get("elapsed_s") or 0, clock)
             if self.best is not None:
                 data["continuity"] = self.best
             conn.execute(

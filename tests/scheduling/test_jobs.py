@@ -2,6 +2,7 @@
 
 import os
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -199,3 +200,27 @@ def test_no_scheduler_in_a_wsgi_worker_even_when_enabled(app, monkeypatch):
         scheduler = jobs.start_scheduler(app)
     assert scheduler is not None and scheduler.running
     scheduler.shutdown(wait=False)
+
+
+def test_progress_time_moves_while_the_solver_is_silent(w, db, monkeypatch):
+    """A solver phase may send no event for many seconds: the page's "Tid 0 / 60 s" must still
+    count up (it stood at the last event's time, 0, for most of a real run)."""
+    now = [1000.0]
+    monkeypatch.setattr(jobs, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    run = queued(w, db)
+    seen = []
+
+    def quiet_solve(problem, time_limit_s, workers, progress, should_stop):
+        progress({"elapsed_s": 0.01, "objective": 1, "continuity": 2.0})
+        for _ in range(3):
+            now[0] += 5  # five seconds without an event
+            should_stop()
+            table = SolverRun.__table__
+            with db.engine.connect() as conn:
+                row = conn.execute(sa.select(table.c.progress).where(table.c.id == run.id))
+                seen.append(row.scalar_one()["elapsed_s"])
+        raise RuntimeError("enough")
+
+    monkeypatch.setattr(solve_module, "solve", quiet_solve)
+    jobs.run_solver(run.id)
+    assert seen == [5, 10, 15]
