@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.engine import make_url
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_from_env
 from extensions import babel, csrf, db, login_manager, migrate
@@ -32,6 +33,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     config_class.check()
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config_class)
+    register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_favicon(app)
@@ -53,6 +55,14 @@ def select_locale() -> str:
     if session.get("locale") in languages:
         return session["locale"]
     return "sv"
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind PROXY_COUNT reverse proxies, take scheme, host and client address from their
+    X-Forwarded-* headers (werkzeug's ProxyFix); with none, those headers are ignored."""
+    count = app.config.get("PROXY_COUNT", 0)
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def register_extensions(app: Flask) -> None:

@@ -23,6 +23,10 @@ class Config:
     LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
     SOLVER_TIME_LIMIT_S = int(os.environ.get("SOLVER_TIME_LIMIT_S", "60"))
     SCHEDULER_ENABLED = os.environ.get("SCHEDULER_ENABLED") == "1"
+    # Reverse proxies (TLS terminators) in front of the app that set X-Forwarded-For, -Proto
+    # and -Host: with 1, links such as the calendar feed are https and the login throttle
+    # counts the client's address, not the proxy's. 0 trusts no such header.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     DEMO_ALLOWED = True
     # No request is bigger than a CSV import (1 MB, clients/csvfile.py) sent back for confirmation
     # as base64 (+33 %); a bigger upload is a 413, which the import page shows in words.

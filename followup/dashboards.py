@@ -225,7 +225,9 @@ def lead_view(team: Team) -> dict:
             _("Continuity per week: mean different staff per client (14 days, performed)"),
             [week_label(s.week_start) for s in snaps],
             [charts.Series(team.name, [pick(s.data, "continuity_performed.mean") for s in snaps])],
-        ),
+        )
+        if snaps  # a new team has no weeks yet: the page says so instead of an empty chart
+        else None,
     }
 
 

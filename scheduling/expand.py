@@ -15,6 +15,7 @@ import audit
 from clients.models import CareNeed, Client
 from extensions import db
 from scheduling.models import Assignment, Plan, Visit
+from scheduling.published import lock_team
 from scheduling.solver.generate import occurrences
 from teams.models import Team
 from timeutil import local_now, local_today
@@ -89,7 +90,10 @@ def expand_visits(
     [start, start + days).
 
     Idempotent: a (need, day) that already has a visit gets no second one. Returns the
-    new visits (flushed; the caller commits)."""
+    new visits (flushed; the caller commits). Two expansions of a team at once (the job
+    and a lead's edit, or a second scheduler) wait for each other: the check for existing
+    visits and the inserts happen under the team's row lock."""
+    lock_team(team.id)
     if needs is None:
         query = sa.select(CareNeed).join(CareNeed.client).where(Client.team_id == team.id)
         needs = list(db.session.scalars(query))

@@ -249,6 +249,7 @@ class _Reporter:
         self.last = 0.0
         self.stop = False
         self.best: float | None = None
+        self.started = time.monotonic()
 
     def progress(self, event: dict) -> None:
         if self.echo is not None:
@@ -279,6 +280,10 @@ class _Reporter:
             data = dict(row.progress or {})
             keys = ("elapsed_s", "objective", "phase", "fraction")
             data.update({k: event[k] for k in keys if k in event})
+            # Some solver phases send no event for many seconds; the page's clock (and bar)
+            # must still move, so the time comes from this process's clock as well.
+            clock = round(time.monotonic() - self.started, 2)
+            data["elapsed_s"] = max(data.get("elapsed_s") or 0, clock)
             if self.best is not None:
                 data["continuity"] = self.best
             conn.execute(
@@ -356,12 +361,15 @@ def make_scheduler(app: Flask, blocking: bool = False):
 
 
 def start_scheduler(app: Flask):
-    """Start the background scheduler in this process, only when SCHEDULER_ENABLED, and not
-    for CLI commands other than `flask run` (`flask scheduler` runs its own)."""
+    """Start the background scheduler in this process, only when SCHEDULER_ENABLED and only
+    under `flask run` (development). Never in a WSGI server such as gunicorn, which would
+    start one per worker, nor in other CLI commands: `flask scheduler` runs the one."""
     if not app.config.get("SCHEDULER_ENABLED"):
         return None
     command = click.get_current_context(silent=True)
-    if command is not None and command.info_name != "run":
+    if command is None or command.info_name != "run":
+        if command is None:
+            log.warning("SCHEDULER_ENABLED is for `flask run`; run `flask scheduler` instead")
         return None
     scheduler = make_scheduler(app)
     scheduler.start()

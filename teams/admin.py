@@ -100,10 +100,11 @@ def _user_form(user: User | None):
         form.staff_member_id.data = user.staff_member_id or 0
         form.language.data = user.language or ""
     form.staff_member_id.choices = _staff_choices()
+    form.new_staff_team_id.choices = _team_choices()
     valid = form.validate_on_submit()
     if form.is_submitted() and _user_checks(form, user) and valid:
         fields = {name: getattr(form, name).data for name in USER_FIELDS}
-        fields["staff_member_id"] = form.staff_member_id.data or None
+        fields["staff_member_id"] = form.staff_member_id.data or _new_staff_id(form)
         fields["language"] = form.language.data or None
         service.save_user(user, form.password.data, **fields)
         db.session.commit()
@@ -119,6 +120,20 @@ def _staff_choices() -> list[tuple[int, str]]:
         .order_by(Team.name, StaffMember.name)
     ).all()
     return options([(0, _("None"))] + [(sid, f"{name} ({team})") for sid, name, team in rows])
+
+
+def _team_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(sa.select(Team.id, Team.name).order_by(Team.name)).all()
+    return options([(0, "–")] + [(team_id, name) for team_id, name in rows])
+
+
+def _new_staff_id(form: UserForm) -> int | None:
+    """The staff member the form asks to create with the user (a new team's first lead)."""
+    team = db.session.get(Team, form.new_staff_team_id.data or 0)
+    if team is None:
+        return None
+    staff = service.save_staff(None, team, name=form.new_staff_name.data.strip())
+    return staff.id  # save_staff's audit entry flushed it
 
 
 def _user_checks(form: UserForm, user: User | None) -> bool:

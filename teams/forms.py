@@ -230,6 +230,10 @@ class UserForm(CreateForm):
     )
     role = SelectField(_l("Role"), choices=choices(ROLES))
     staff_member_id = SelectField(_l("Staff member"), coerce=int, default=0)
+    # A new team has no staff yet, and only its lead can add them: the admin creates the
+    # lead's (or anyone's) staff member together with the user.
+    new_staff_team_id = SelectField(_l("Or a new staff member in team"), coerce=int, default=0)
+    new_staff_name = StringField(_l("Name of the new staff member"), validators=[Length(max=120)])
     language = SelectField(
         _l("Language"), choices=options([("", _l("Default")), ("sv", "Svenska"), ("en", "English")])
     )
@@ -244,7 +248,14 @@ class UserForm(CreateForm):
             raise ValidationError(_l("Choose a password that is not the username or a common one."))
 
     def validate_staff_member_id(self, field):
-        if self.role.data in ("staff", "lead") and not field.data:
+        new_staff = self.new_staff_team_id.data
+        if self.role.data in ("staff", "lead") and not field.data and not new_staff:
             raise ValidationError(_l("Staff and team leads must be linked to a staff member."))
-        if self.role.data in ("evaluator", "admin") and field.data:
+        if self.role.data in ("evaluator", "admin") and (field.data or new_staff):
             raise ValidationError(_l("Evaluators and administrators have no staff member."))
+        if field.data and new_staff:
+            raise ValidationError(_l("Choose an existing staff member or a new one, not both."))
+
+    def validate_new_staff_name(self, field):
+        if self.new_staff_team_id.data and not (field.data or "").strip():
+            raise ValidationError(_l("Give the new staff member's name."))

@@ -7,8 +7,10 @@ import pytest
 import sqlalchemy as sa
 
 from app import create_app
-from config import ProductionConfig
+from config import ProductionConfig, TestConfig
+from extensions import db as _db
 from tests import factories
+from tests.conftest import FreshRequestClient
 
 
 def test_every_page_has_the_security_headers(world, auth, client):
@@ -124,3 +126,33 @@ def test_login_is_throttled(world, client, app):
         )
     data = {"username": "lead-a", "password": factories.PASSWORD}
     assert client.post("/login", data=data).status_code == 429
+
+
+@pytest.mark.parametrize(("proxies", "scheme", "ip"), [(0, "http", "127.0.0.1"),
+                                                       (1, "https", "203.0.113.7")])  # fmt: skip
+def test_behind_a_tls_proxy(monkeypatch, proxies, scheme, ip):
+    """PROXY_COUNT=1 (a TLS-terminating proxy in front): the calendar link is https and the
+    login throttle sees the client's address. Without it the headers are not trusted."""
+    from teams.models import LoginAttempt
+
+    monkeypatch.setattr(TestConfig, "PROXY_COUNT", proxies)
+    app = create_app(TestConfig)
+    app.test_client_class = FreshRequestClient
+    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7",
+               "X-Forwarded-Host": "teamplan.example.se"}  # fmt: skip
+    with app.app_context():
+        _db.create_all()
+        try:
+            factories.make_user("sara", staff=factories.make_staff(factories.make_team()))
+            _db.session.commit()
+            client = app.test_client()
+            client.post("/login", data={"username": "sara", "password": "fel"}, headers=headers)
+            assert _db.session.scalar(sa.select(LoginAttempt.ip)) == ip
+            client.post("/login", data={"username": "sara", "password": factories.PASSWORD},
+                        headers=headers)  # fmt: skip
+            page = client.get("/me/calendar", headers=headers).get_data(as_text=True)
+            host = "teamplan.example.se" if proxies else "localhost"
+            assert f"{scheme}://{host}/ical/" in page
+        finally:
+            _db.session.remove()
+            _db.drop_all()

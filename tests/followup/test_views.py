@@ -115,3 +115,14 @@ def test_monthly_snapshots_count_distinct_staff_per_calendar_month(pilot, db):
     assert [(r.week_start, r.data) for r in rows] == [
         (date(2026, 12, 1), {"mean": 1.5, "clients": 2})
     ]
+
+
+def test_lead_dashboard_of_a_new_team_says_there_are_no_weeks_yet(pilot, auth, client, db):
+    """No snapshot yet (a new team): a sentence, not an empty chart with axes and a legend."""
+    auth.login("lead-a")
+    page = client.get("/followup/team").get_data(as_text=True)
+    assert "Inga veckovärden ännu." in page and "Kontinuitet per vecka" not in page
+    jobs.snapshot_missing(today=START + timedelta(days=21))
+    db.session.commit()
+    page = client.get("/followup/team").get_data(as_text=True)
+    assert "Inga veckovärden ännu." not in page and "Kontinuitet per vecka" in page

@@ -1,18 +1,27 @@
 """Care needs -> visits: idempotent expansion; need changes re-expand only the future."""
 
+import threading
+import time as clock
 from datetime import date, datetime, time, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from clients import service as client_service
 from clients.models import ClientAbsence
+from config import TestConfig
+from extensions import db as _db
+from scheduling import expand as expand_module
 from scheduling.expand import NEED_CHANGED, expand_upcoming, expand_visits, reexpand_need
 from scheduling.jobs import expand_job
+from scheduling.models import Visit
+from teams.models import Team
 from tests import factories as f
 from tests.scheduling.planning_world import hand_plan, small_team, visits_of
 from timeutil import local_today
 
 START = date(2026, 11, 23)  # a Monday
+ON_POSTGRES = TestConfig.SQLALCHEMY_DATABASE_URI.startswith("postgresql")
 
 
 @pytest.fixture
@@ -113,3 +122,41 @@ def test_client_absence_cancels_and_restores_coming_visits(db):
     client_service.delete_absence(absence)
     db.session.commit()
     assert not any(v.cancelled for v in visits_of(w.team, day))
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs real concurrent connections (PostgreSQL)")
+def test_two_expansions_at_once_create_each_visit_once(app, db, monkeypatch):
+    """Two schedulers (or the job and a lead's edit) expanding one team at the same moment:
+    each (need, day) still gets one visit, because the second waits for the first."""
+    team = f.make_team("T")
+    client = f.make_client(team, active_from=START - timedelta(days=100))
+    f.make_need(client, "morning", valid_from=START)
+    db.session.commit()
+    team_id = team.id
+    db.session.remove()
+    read = expand_module._existing
+
+    def slow_existing(*args):
+        rows = read(*args)
+        clock.sleep(0.5)  # both have looked before either inserts, unless one waits
+        return rows
+
+    monkeypatch.setattr(expand_module, "_existing", slow_existing)
+    barrier = threading.Barrier(2)
+
+    def expand() -> None:
+        with app.app_context():
+            try:
+                barrier.wait(timeout=10)
+                expand_visits(_db.session.get(Team, team_id), START, 7)
+                _db.session.commit()
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=expand) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    days = db.session.scalars(sa.select(Visit.date).where(Visit.team_id == team_id)).all()
+    assert sorted(days) == [START + timedelta(days=i) for i in range(7)]

@@ -2,6 +2,7 @@
 
 import os
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -185,3 +186,41 @@ def test_a_failure_while_storing_leaves_no_half_plan(w, db, monkeypatch):
     run = jobs.run_solver(queued(w, db).id, workers=1)
     assert run.state == "failed" and run.error_code == "crashed"
     assert plan_count(db) == 0
+
+
+def test_no_scheduler_in_a_wsgi_worker_even_when_enabled(app, monkeypatch):
+    """gunicorn has no CLI command: each of its workers would start one more scheduler."""
+    import click
+
+    monkeypatch.setitem(app.config, "SCHEDULER_ENABLED", True)
+    assert jobs.start_scheduler(app) is None  # a web worker
+    with click.Context(click.Command("seed-demo"), info_name="seed-demo"):
+        assert jobs.start_scheduler(app) is None
+    with click.Context(click.Command("run"), info_name="run"):  # `flask run` in development
+        scheduler = jobs.start_scheduler(app)
+    assert scheduler is not None and scheduler.running
+    scheduler.shutdown(wait=False)
+
+
+def test_progress_time_moves_while_the_solver_is_silent(w, db, monkeypatch):
+    """A solver phase may send no event for many seconds: the page's "Tid 0 / 60 s" must still
+    count up (it stood at the last event's time, 0, for most of a real run)."""
+    now = [1000.0]
+    monkeypatch.setattr(jobs, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    run = queued(w, db)
+    seen = []
+
+    def quiet_solve(problem, time_limit_s, workers, progress, should_stop):
+        progress({"elapsed_s": 0.01, "objective": 1, "continuity": 2.0})
+        for _ in range(3):
+            now[0] += 5  # five seconds without an event
+            should_stop()
+            table = SolverRun.__table__
+            with db.engine.connect() as conn:
+                row = conn.execute(sa.select(table.c.progress).where(table.c.id == run.id))
+                seen.append(row.scalar_one()["elapsed_s"])
+        raise RuntimeError("enough")
+
+    monkeypatch.setattr(solve_module, "solve", quiet_solve)
+    jobs.run_solver(run.id)
+    assert seen == [5, 10, 15]

@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from teams import service
-from teams.models import Team, User
+from teams.models import StaffMember, Team, User
 from tests import factories
 
 
@@ -170,3 +170,49 @@ def test_save_user_refuses_to_remove_the_last_admin(world, db):
         service.save_user(admin, None, role="evaluator")
     assert admin.active and admin.role == "admin"
     service.save_user(admin, None, language="en")  # other changes are fine
+
+
+def test_a_new_teams_first_lead_is_created_with_a_new_staff_member(auth, client, db):
+    """From an empty database: the admin's team has no staff, and only a lead adds staff,
+    so the admin creates the lead together with the lead's staff member."""
+    admin = factories.make_user("admin", role="admin")
+    db.session.commit()
+    auth.login(admin.username)
+    team_data = {"name": "Team Ny", "travel_speed_kmh": "15", "travel_detour_factor": "1.3",
+                 "travel_minimum_minutes": "2", "horizon_days": "14",
+                 "publish_policy": "lead"}  # fmt: skip
+    assert client.post("/admin/teams/new", data=team_data).status_code == 302
+    team = db.session.scalar(sa.select(Team).where(Team.name == "Team Ny"))
+    assert "Team Ny" in client.get("/admin/users/new").get_data(as_text=True)
+    data = {"username": "ny-lead", "password": "langt-losenord", "role": "lead",
+            "staff_member_id": "0", "new_staff_team_id": str(team.id),
+            "new_staff_name": "Lena Ledare", "language": "", "active": "y"}  # fmt: skip
+    assert client.post("/admin/users/new", data=data).status_code == 302
+    lead = db.session.scalar(sa.select(User).where(User.username == "ny-lead"))
+    assert lead.staff_member.name == "Lena Ledare" and lead.team_id == team.id
+    auth.logout()
+    auth.login("ny-lead", "langt-losenord")
+    assert client.get(f"/teams/{team.id}/staff/new").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"new_staff_name": ""}, "Skriv den nya medarbetarens namn."),
+        ({"staff_member_id": "own"}, "en befintlig medarbetare eller en ny, inte båda"),
+        ({"role": "evaluator"}, "kopplas inte till någon medarbetare"),
+    ],
+)
+def test_new_staff_member_with_the_user_is_checked(world, auth, client, db, changes, message):
+    auth.login("admin")
+    data = {"username": "ny-medarbetare", "password": "langt-losenord", "role": "staff",
+            "staff_member_id": "0", "new_staff_team_id": str(world.team_a.id),
+            "new_staff_name": "Nils Ny", "language": "", "active": "y"}  # fmt: skip
+    if changes.get("staff_member_id") == "own":
+        changes = {"staff_member_id": str(factories.make_staff(world.team_a, "Utan Konto").id)}
+        db.session.commit()
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(StaffMember))
+    response = client.post("/admin/users/new", data=data | changes)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StaffMember)) == before

@@ -138,3 +138,18 @@ def test_lead_removes_a_colleagues_shift_and_it_is_audited(world, auth, client, 
     assert db.session.get(Shift, world.shift_a.id) is None
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "shift.delete"))
     assert event.team_id == world.team_a.id and event.user_id is not None
+
+
+def test_lead_finds_a_members_week_with_copy_week_from_the_staff_page(world, auth, client):
+    """A new team's lead enters two weeks of shifts: one week, then "copy a week", also for
+    a member without a login; the page was only reachable by typing its address."""
+    auth.login("lead-a")
+    link = f"/me/shifts?staff={world.staff_a.id}"
+    detail = client.get(f"/staff/{world.staff_a.id}").get_data(as_text=True)
+    assert f'href="{link}"' in detail and "Vecka för vecka, kopiera en vecka" in detail
+    week = client.get(link).get_data(as_text=True)
+    assert "Sara Staff A" in week and f'action="/me/shifts/copy?staff={world.staff_a.id}"' in week
+    auth.logout()
+    auth.login("staff-a")
+    lead_page = client.get(f"/staff/{world.lead_a.id}").get_data(as_text=True)
+    assert "/me/shifts?staff=" not in lead_page
