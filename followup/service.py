@@ -271,12 +271,17 @@ class OutcomeRefused(Exception):
         self.start = start
 
 
+def assigned_in_force(visit: Visit) -> list[Assignment]:
+    """The visit's assignments in the published plan in force for its day."""
+    day = visit.date
+    return current_assignments(visit.team_id, day, day + timedelta(days=1)).get(visit.id, [])
+
+
 def planned_start(visit: Visit, assigned: list[Assignment] | None = None) -> datetime:
     """The visit's start in the published plan in force (its earliest start if unplanned);
     `assigned`: its assignments in that plan, when the caller has them already."""
     if assigned is None:
-        day = visit.date
-        assigned = current_assignments(visit.team_id, day, day + timedelta(days=1)).get(visit.id)
+        assigned = assigned_in_force(visit)
     return min(a.start for a in assigned) if assigned else visit.earliest_start
 
 
@@ -293,15 +298,21 @@ def record_outcome(
     """Record what happened to a visit (replacing an earlier record) and audit it.
 
     A visit cannot be recorded as done (by its staff or by someone else) before it has
-    started (records.has_started; OutcomeRefused). Cancelled, not done and moved may be
-    recorded ahead: they do not say that the visit took place. `assigned`: the visit's
-    assignments in the plan in force, when the caller has looked them up already."""
+    started (records.has_started; OutcomeRefused "not_started"), nor as done as planned when
+    no staff is planned on it ("no_staff": it was done by someone else, who is named).
+    Cancelled, not done and moved may be recorded ahead: they do not say that the visit
+    took place. `assigned`: the visit's assignments in the plan in force, when the caller
+    has looked them up already."""
     if kind not in OUTCOMES:
         raise ValueError(kind)
     if kind in SAYS_PERFORMED:
+        if assigned is None:
+            assigned = assigned_in_force(visit)
         start = planned_start(visit, assigned)
         if not has_started(start, now or local_now()):
             raise OutcomeRefused("not_started", start)
+        if kind == "done" and not assigned:
+            raise OutcomeRefused("no_staff", start)  # done as planned: nobody was planned
     row = db.session.scalar(sa.select(VisitOutcome).where(VisitOutcome.visit_id == visit.id))
     if row is None:
         row = VisitOutcome(visit_id=visit.id, kind=kind)

@@ -130,8 +130,7 @@ def record(visit_id: int):
     kind = request.form.get("kind", "")
     if kind not in OUTCOMES:
         abort(400)
-    planned = current_assignments(visit.team_id, visit.date, visit.date + timedelta(days=1))
-    assigned = planned.get(visit.id, [])
+    assigned = service.assigned_in_force(visit)
     ids = [a.staff_id for a in assigned]
     me = current_user.staff_member_id
     if current_user.role != "lead" and me not in ids:
@@ -159,7 +158,10 @@ def record(visit_id: int):
         )
     except service.OutcomeRefused as refused:
         db.session.rollback()
-        flash(not_started_message(refused.start), "error")
+        if refused.code == "no_staff":
+            flash(_("No one is planned on this visit: choose who did it."), "error")
+        else:
+            flash(not_started_message(refused.start), "error")
         return redirect(back)
     db.session.commit()
     flash(_("Saved."))

@@ -135,3 +135,31 @@ def test_the_page_offers_done_only_for_visits_that_have_started(
     card = page[page.index(f"/followup/outcomes/{evening.id}") :]
     card = card[: card.index("</form>")]
     assert 'value="done"' in card and 'value="done_by_other"' in card
+
+
+def test_a_visit_nobody_was_planned_on_is_recorded_by_who_did_it(pilot, auth, client, db):
+    """A visit the plan has no staff for (before the first plan, or left unstaffed): 'Done'
+    as planned would name nobody, so only 'Done by someone else' (with the person) is
+    offered and accepted once it has started."""
+    from tests.followup.conftest import add_visit
+
+    unplanned = add_visit(pilot.team_a, pilot.young, DAY, 11, [], kind="lunch")
+    db.session.commit()
+    auth.login("lead-a")
+    page = client.get(f"/followup/outcomes?day={DAY.isoformat()}").get_data(as_text=True)
+    card = page[page.index(f"/followup/outcomes/{unplanned.id}") :]
+    card = card[: card.index("</form>")]
+    assert 'value="done"' not in card and 'value="done_by_other"' in card
+
+    page = client.post(f"/followup/outcomes/{unplanned.id}", data={"kind": "done"},
+                       follow_redirects=True).get_data(as_text=True)  # fmt: skip
+    assert "Ingen är planerad på besöket: välj vem som gjorde det." in page
+    db.session.expire_all()
+    assert nothing_recorded(db)
+
+    form = {"kind": "done_by_other", "done_by": pilot.sub.id}
+    page = client.post(f"/followup/outcomes/{unplanned.id}", data=form,
+                       follow_redirects=True).get_data(as_text=True)  # fmt: skip
+    assert "Sparat." in page
+    outcome = db.session.scalar(sa.select(VisitOutcome))
+    assert (outcome.kind, outcome.done_by_id) == ("done_by_other", pilot.sub.id)
