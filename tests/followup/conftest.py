@@ -35,7 +35,11 @@ def pilot(world, db):
     w.team_b.is_comparison = True
     w.client_a.birth_year = 1940
     w.client_a.address = "Storgatan 1, Linköping"
-    young = factories.make_client(team, "Yngve Ung", birth_year=1970, address="Lillgatan 9")
+    # Clients of the world start 30 days before today; these windows are fixed dates.
+    w.client_a.active_from = START - timedelta(days=30)
+    young = factories.make_client(
+        team, "Yngve Ung", birth_year=1970, address="Lillgatan 9", active_from=w.client_a.active_from
+    )
     sub = factories.make_staff(team, "Vera Vikarie", substitute=True)
     plan = Plan(team=team, horizon_start=START, days=14, version=1, state="published")
     db.session.add(plan)

@@ -81,7 +81,11 @@ def test_week_board_offers_the_day_view(w, client, auth):
     html = page(client.get(f"/teams/{w.team.id}/board"))
     assert "En dag i taget" in html
     assert re.search(rf'class="button secondary daycta" href="[^"]*day={w.day.isoformat()}"', html)
-    assert f"day={w.next_day.isoformat()}" in html  # the column headings link to their day
+    # The column headings link to their day: every day of the week shown (the board is
+    # today's week, so a fixed "tomorrow" would leave it on a Sunday).
+    monday = w.day - timedelta(days=w.day.weekday())
+    for i in range(7):
+        assert f"day={(monday + timedelta(days=i)).isoformat()}" in html
 
 
 @pytest.mark.parametrize(
