@@ -184,9 +184,7 @@ def _horizon_due(search: Search) -> bool:
     HORIZON_AT of the time used (the LNS first: its fills and cover windows place the
     visits still out, which CP-SAT from a hint rarely does), or sooner once no day move
     can gain (``_settled``)."""
-    return _horizon_open(search) and (
-        search.used() >= HORIZON_AT * search.limit or _settled(search)
-    )
+    return horizon_open(search) and (search.used() >= HORIZON_AT * search.limit or _settled(search))
 
 
 def _settled(search: Search) -> bool:
@@ -195,7 +193,7 @@ def _settled(search: Search) -> bool:
     return search.small and len(search.settled) == len(search.by_day)
 
 
-def _horizon_open(search: Search) -> bool:
+def horizon_open(search: Search) -> bool:
     """The horizon move may still run: not tried, enough workers, a small model."""
     if search.horizon_tried or not HORIZON_ARCS or search.workers < HORIZON_WORKERS:
         return False

@@ -9,7 +9,9 @@ Phases (README.md in this folder explains why):
    (``construct.py``) replaces it when it costs less and leaves few more visits out.
 4. ``lns.improve``: re-route days and clients with the incumbent as hint until time is up;
    on a small team, the second half of the time goes to CP-SAT on the whole horizon
-   (``lns.horizon_move``).
+   (``lns.horizon_move``). On larger problems with two workers or more (wall-clock time),
+   ``portfolio.improve`` runs a second LNS with another seed in a spawned process and
+   keeps the better plan.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import os
 import time
 from collections.abc import Callable
 
-from . import lns
+from . import lns, portfolio
 from .chunks import candidate_shifts, chunk_day
 from .lowerbound import client_lower_bounds
 from .objective import weighted
@@ -93,7 +95,10 @@ def solve(
     if CONSTRUCT:
         lns.fill_move(search)  # the greedy start with its gaps filled: like with like
         search.construct_pass()
-    lns.improve(search)
+    if portfolio.due(search):
+        portfolio.improve(search)  # a second LNS with another seed on the second core
+    else:
+        lns.improve(search)
     search.proven = search.proven or not candidates  # nothing to place: optimal
     return _plan(problem, search, blocked, began)
 
