@@ -160,6 +160,7 @@ def _detached(search: Search, seed: int) -> Search:
 def _adopt(search: Search, other: tuple | None) -> None:
     """The child's plan as the incumbent when it is better (its objective recounted here)."""
     if other is None:
+        search.second_search = "missing"
         STATS["missing"] += 1
         return
     _, incumbent = other
@@ -168,9 +169,11 @@ def _adopt(search: Search, other: tuple | None) -> None:
     objective = weighted(search.problem, search.counts())
     if objective < before[0]:
         search.objective = objective
+        search.second_search = "child"
         STATS["child"] += 1
     else:
         search.objective, search.incumbent = before
+        search.second_search = "parent"
         STATS["parent"] += 1
 
 

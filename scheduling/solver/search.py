@@ -88,6 +88,9 @@ class Search:
         # Small problems: days whose last re-route CP-SAT proved optimal with the rest of
         # the plan as it still is (lns.day_move); once all are, day moves cannot gain.
         self.settled: set[int] = set()
+        # portfolio.improve: whose plan was kept ("parent", "child", or "missing" when the
+        # second search sent none); None when there was no second search.
+        self.second_search: str | None = None
 
     # -- time -------------------------------------------------------------------
     def elapsed(self) -> float:

@@ -162,6 +162,7 @@ def _metrics(problem: Problem, search: Search) -> dict:
         "travel_minutes": counts.get("travel_minute", 0),
         "counts": counts,
         "phase_seconds": search.phase_seconds,
+        "second_search": search.second_search,  # portfolio.py: whose plan was kept
         "pool_size_mean": (sum(map(len, search.pools.values())) / len(search.pools))
         if search.pools
         else None,

@@ -64,6 +64,8 @@ def test_the_child_sends_a_whole_plan_and_the_better_one_is_kept(week, adopted):
     assert plan.objective == min(parent_objective, child_objective)
     assert plan.objective == score_plan(week, plan)["objective"]
     assert sum(portfolio.STATS.values()) == 1 and portfolio.STATS["missing"] == 0
+    kept = "child" if child_objective < parent_objective else "parent"
+    assert plan.metrics["second_search"] == kept
 
 
 def test_only_a_better_child_plan_is_adopted(week, adopted):
@@ -88,6 +90,7 @@ def test_a_child_that_fails_leaves_the_parents_plan(week, adopted, monkeypatch):
     began = time.perf_counter()
     plan = wall(week)
     assert adopted[0][1] is None and portfolio.STATS["missing"] == 1
+    assert plan.metrics["second_search"] == "missing"
     assert plan.objective == adopted[0][0]  # the parent's own plan
     assert time.perf_counter() - began < LIMIT + portfolio.GRACE_S
 
@@ -116,14 +119,16 @@ def test_a_cancelled_run_does_not_wait_for_the_child(week, adopted, monkeypatch)
 
 
 def test_repeatable_and_one_worker_runs_stay_one_process(week, adopted):
-    solved(week, time_limit_s=3, workers=1, deterministic=True)
-    solved(week, time_limit_s=3, workers=1, deterministic=False)
-    solved(week, time_limit_s=3, workers=2, deterministic=True)
-    assert adopted == []
+    plans = [
+        solved(week, time_limit_s=3, workers=1, deterministic=True),
+        solved(week, time_limit_s=3, workers=1, deterministic=False),
+        solved(week, time_limit_s=3, workers=2, deterministic=True),
+    ]
+    assert adopted == [] and all(p.metrics["second_search"] is None for p in plans)
 
 
 def test_problems_with_recover_moves_stay_one_process(week, adopted, monkeypatch):
     # At most RECOVER_VISITS visits: the recover moves' CP-SAT windows take both workers.
     monkeypatch.setattr(lns, "RECOVER_VISITS", len(week.visits))
-    wall(week)
+    assert wall(week).metrics["second_search"] is None
     assert adopted == []
