@@ -105,8 +105,8 @@ def test_deleting_a_need_cancels_its_future_visits(db):
 
 def test_the_job_expands_four_weeks(app, db):
     team = f.make_team("T")
-    client = f.make_client(team, active_from=date.today() - timedelta(days=10))
-    f.make_need(client, "morning", valid_from=date.today() - timedelta(days=10))
+    client = f.make_client(team, active_from=local_today() - timedelta(days=10))
+    f.make_need(client, "morning", valid_from=local_today() - timedelta(days=10))
     db.session.commit()
     expand_job(app)
     assert len(visits_of(team)) == 28
