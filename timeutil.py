@@ -24,6 +24,17 @@ def local_today() -> date:
     return local_now().date()
 
 
+def elapsed(start: datetime, end: datetime) -> timedelta:
+    """The real time between two wall-clock times in Sweden (naive, like planning times): an
+    hour less than the clocks show across the night summer time starts, an hour more across
+    the night it ends. Plain `end - start` counts wall-clock hours."""
+
+    def as_utc(moment: datetime) -> datetime:
+        return moment.replace(tzinfo=PLANNING_TZ).astimezone(UTC)
+
+    return as_utc(end) - as_utc(start)
+
+
 def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 

@@ -1,7 +1,5 @@
 """Forms for clients, their care needs and absences."""
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -26,7 +24,14 @@ from clients.models import CLIENT_ABSENCE_KINDS, MAX_CONTACT_STAFF, NEED_KINDS
 from formutil import CreateForm, DayField, FloatField, IntegerField, MultiCheckboxField, options
 from teams.forms import REQUIRED, choices, latitude, longitude
 from teams.models import SKILLS
+from timeutil import local_today
 from ui import WEEKDAY_NAMES
+
+
+def this_year() -> int:
+    """The year in Sweden when the form is shown or checked (not when the module was loaded:
+    a server started in December would refuse the new year's births until it restarted)."""
+    return local_today().year
 
 
 class ClientForm(CreateForm):
@@ -38,7 +43,7 @@ class ClientForm(CreateForm):
         _l("Birth year"),
         validators=[
             Optional(),
-            NumberRange(1900, date.today().year, message=_l("Enter a year between 1900 and now.")),
+            NumberRange(1900, this_year, message=_l("Enter a year between 1900 and now.")),
         ],
     )
     active_from = DayField(_l("Client from"), validators=[InputRequired(REQUIRED)])

@@ -22,6 +22,7 @@ from followup.pseudonyms import age_band, pseudonyms, rounded_time
 from followup.records import Window
 from scheduling.models import Visit
 from teams.models import StaffMember
+from timeutil import local_today
 
 EXPORT_VERSION = "teamplan-export/2"  # 2: nothing after the export time is performed
 HSL_SKILLS = ("insulin", "medication", "wound", "stoma", "catheter")
@@ -188,7 +189,7 @@ def dictionary(data: service.TeamData, fmt: str) -> str:
         start=w.start.isoformat(),
         last=last.isoformat(),
         days=w.days,
-        made=date.today().isoformat(),
+        made=local_today().isoformat(),
         as_of=data.as_of.strftime("%Y-%m-%d %H:%M") if data.as_of else "",
         fmt=fmt,
         continuity=cont.CONTINUITY_DEFINITION,

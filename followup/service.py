@@ -156,15 +156,21 @@ def load_shifts_and_absences(
             Shift.start < datetime.combine(end, datetime.min.time()),
         )
     )
-    absences = db.session.scalars(sa.select(Absence).where(Absence.staff_id.in_(team_staff)))
     return (
         [
             ShiftRecord(s.staff_id, s.start, s.end, s.break_minutes or 0)
             for s in shifts
             if has_started(s.start, now)
         ],
-        [AbsenceRecord(a.staff_id, a.start_date, a.end_date, a.kind) for a in absences],
+        load_absences(team_id),
     )
+
+
+def load_absences(team_id: int) -> list[AbsenceRecord]:
+    """Every absence of the team's staff (whatever its dates)."""
+    team_staff = sa.select(StaffMember.id).where(StaffMember.team_id == team_id)
+    absences = db.session.scalars(sa.select(Absence).where(Absence.staff_id.in_(team_staff)))
+    return [AbsenceRecord(a.staff_id, a.start_date, a.end_date, a.kind) for a in absences]
 
 
 def load_team(team: Team, window: Window, now: datetime | None = None) -> TeamData:
@@ -250,7 +256,7 @@ def summary(data: TeamData) -> dict:
 def sick_leave_months(team: Team, months: list[tuple[int, int]]) -> list[sickleave.SickLeaveMonth]:
     """The SKR key figures of the team for each (year, month)."""
     staff = load_staff(team.id)
-    _, absences = load_shifts_and_absences(team.id, Window(date.today(), 0))
+    absences = load_absences(team.id)
     return [sickleave.sick_leave_month(staff, absences, y, m) for y, m in months]
 
 

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 import audit
 from extensions import db
 from teams.models import Shift, StaffMember, User
+from timeutil import elapsed
 from ui import clock, day
 
 DAILY_REST = timedelta(hours=11)
@@ -90,19 +91,22 @@ def check_shift(staff: StaffMember, new: Period) -> list[ShiftIssue]:
 
 
 def rest_issue(a: Period, b: Period, periods: list[Period]) -> ShiftIssue | None:
-    """Daily rest between two shifts in a row (a split shift counts as one working day)."""
+    """Daily rest between two shifts in a row (a split shift counts as one working day).
+    Rest and working day are real hours: across a change to or from summer time the clocks
+    show an hour more or less than passes."""
     if a.start.date() == b.start.date():
         first = min(p.start for p in periods if p.start.date() == a.start.date())
-        if b.end - first > MAX_WORKING_DAY:
+        length = elapsed(first, b.end)
+        if length > MAX_WORKING_DAY:
             text = _(
                 "The working day %(day)s lasts %(hours)s from first start to last end; "
                 "that leaves no 11 hours of daily rest.",
                 day=day(a.start),
-                hours=hours_text(b.end - first),
+                hours=hours_text(length),
             )
             return ShiftIssue("long_day", text, False)
         return None
-    gap = b.start - a.end
+    gap = elapsed(a.end, b.start)
     if gap >= DAILY_REST:
         return None
     text = _(

@@ -3,6 +3,8 @@
 The database is TEST_DATABASE_URL if set (e.g. PostgreSQL in CI), else in-memory SQLite.
 """
 
+from datetime import UTC, datetime
+
 import pytest
 from flask import g
 from flask.testing import FlaskClient
@@ -75,3 +77,22 @@ def world(db):
     w = factories.two_team_world()
     db.session.commit()
     return w
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the app's clock (timeutil: local_now, local_today, utcnow) to a UTC instant, e.g.
+    clock(datetime(2026, 12, 31, 23, 30)): 2027-01-01 00:30 in Sweden, while date.today() on
+    a UTC server still says 31 December. Code that reads the date elsewhere is not moved."""
+    import timeutil
+
+    def set_clock(utc: datetime) -> None:
+        class Fixed(datetime):
+            @classmethod
+            def now(cls, tz=None):
+                at = utc.replace(tzinfo=UTC)
+                return at.astimezone(tz) if tz is not None else at.replace(tzinfo=None)
+
+        monkeypatch.setattr(timeutil, "datetime", Fixed)
+
+    return set_clock

@@ -1,6 +1,6 @@
 """Client list and detail, client and care-need forms, audit log."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -225,3 +225,21 @@ def test_client_absence_shown_until_further_notice(world, auth, client):
     assert client.post(f"/clients/{world.client_a.id}/absences/new", data=data).status_code == 302
     page = client.get(f"/clients/{world.client_a.id}").get_data(as_text=True)
     assert "Sjukhus" in page and "tills vidare" in page
+
+
+def test_birth_year_may_be_the_new_year_in_sweden(world, auth, client, db, clock):
+    """The largest birth year is this year in Sweden when the form is checked: not the year
+    the server process loaded the form (nor the server's UTC date) at New Year's night."""
+    year = local_today().year + 1
+    clock(datetime(year - 1, 12, 31, 23, 30))  # 00:30 on 1 January in Sweden
+    auth.login("lead-a")
+    page = client.get(f"/teams/{world.team_a.id}/clients/new").get_data(as_text=True)
+    assert f'max="{year}"' in page
+    url = f"/teams/{world.team_a.id}/clients/new"
+    later = client.post(url, data=client_data(world, name="Nina Ny", birth_year=str(year + 1)))
+    assert later.status_code == 400 and "Ange ett årtal mellan 1900 och i år." in later.get_data(
+        as_text=True
+    )
+    born = client.post(url, data=client_data(world, name="Nina Ny", birth_year=str(year)))
+    assert born.status_code == 302
+    assert db.session.scalar(sa.select(Client.birth_year).where(Client.name == "Nina Ny")) == year

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests.e2e.conftest import login, shot
+from timeutil import local_today
 
 SIZES = {"portrait": (768, 1024), "landscape": (1024, 768)}
 
@@ -48,7 +49,7 @@ def test_outcome_buttons_keep_their_text_inside(server, sized):
     login(page, base, "demo-lead")
     # A day of the seeded history (last Friday): every visit has started, so each card has
     # its "done by someone else" button (a visit not yet started has none).
-    today = date.today()
+    today = local_today()  # the server seeded its history up to Sweden's today
     friday = today - timedelta(days=today.weekday() + 3)
     page.goto(f"{base}/followup/outcomes?day={friday.isoformat()}")
     row = page.locator(".outcome .field-inline").first

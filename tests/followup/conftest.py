@@ -9,6 +9,7 @@ from scheduling.models import Assignment, Plan, Visit
 from tests import factories
 
 START = date(2026, 11, 2)  # Monday
+END = START + timedelta(days=14)  # the day after the pilot's fortnight
 
 
 def add_visit(team, client, day, hour, staff, kind="morning", plan=None, minutes=30):
@@ -38,7 +39,11 @@ def pilot(world, db):
     # Clients of the world start 30 days before today; these windows are fixed dates.
     w.client_a.active_from = START - timedelta(days=30)
     young = factories.make_client(
-        team, "Yngve Ung", birth_year=1970, address="Lillgatan 9", active_from=w.client_a.active_from
+        team,
+        "Yngve Ung",
+        birth_year=1970,
+        address="Lillgatan 9",
+        active_from=w.client_a.active_from,
     )
     sub = factories.make_staff(team, "Vera Vikarie", substitute=True)
     plan = Plan(team=team, horizon_start=START, days=14, version=1, state="published")
@@ -52,3 +57,13 @@ def pilot(world, db):
     db.session.commit()
     w.young, w.sub, w.plan = young, sub, plan
     return w
+
+
+@pytest.fixture
+def after_the_fortnight(monkeypatch):
+    """The follow-up clock (followup.service.local_now) just after the pilot's fortnight, so
+    every visit of it has started whatever day the tests run on (a test that records an
+    outcome of a visit on START must not depend on the real clock being past START)."""
+    from followup import service
+
+    monkeypatch.setattr(service, "local_now", lambda: datetime.combine(END, time(0)))

@@ -48,7 +48,7 @@ def test_all_clients_mean_equals_recount_from_assignments(pilot, auth, client, d
     assert body["all_clients_mean"] == expected
 
 
-def test_performed_basis_follows_recorded_outcomes(pilot, auth, client, db):
+def test_performed_basis_follows_recorded_outcomes(pilot, after_the_fortnight, auth, client, db):
     from followup import service
 
     visits = db.session.scalars(

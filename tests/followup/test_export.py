@@ -2,7 +2,7 @@
 
 import io
 import zipfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import openpyxl
 import pytest
@@ -74,6 +74,15 @@ def test_data_dictionary_defines_in_words_without_developer_files(pilot, auth, c
     assert ".md" not in dictionary and "DOMAIN" not in dictionary
     assert "distinct staff a client met in a 14-day window" in dictionary
     assert "clients aged 65 or older" in dictionary
+
+
+def test_the_dictionary_is_dated_in_sweden(pilot, auth, client, clock):
+    """Made at 00:30 on New Year's Day in Sweden (23:30 UTC on New Year's Eve): the day the
+    evaluator made it is the Swedish one."""
+    clock(datetime(2026, 12, 31, 23, 30))
+    auth.login("eval")
+    files = texts_of(client.get(URL.format(team=pilot.team_a.id, fmt="csv")).data)
+    assert "Made: 2027-01-01" in files["data_dictionary.txt"]
 
 
 def test_export_rounds_times_and_bands_ages(pilot, auth, client):

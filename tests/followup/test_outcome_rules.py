@@ -137,7 +137,9 @@ def test_the_page_offers_done_only_for_visits_that_have_started(
     assert 'value="done"' in card and 'value="done_by_other"' in card
 
 
-def test_a_visit_nobody_was_planned_on_is_recorded_by_who_did_it(pilot, auth, client, db):
+def test_a_visit_nobody_was_planned_on_is_recorded_by_who_did_it(
+    pilot, after_the_fortnight, auth, client, db
+):
     """A visit the plan has no staff for (before the first plan, or left unstaffed): 'Done'
     as planned would name nobody, so only 'Done by someone else' (with the person) is
     offered and accepted once it has started."""

@@ -51,7 +51,7 @@ def test_lead_dashboard_own_team_only(pilot, auth, client):
     assert client.get(f"/followup/export?team={pilot.team_a.id}").status_code == 403
 
 
-def test_staff_records_outcome_of_own_visit(pilot, auth, client, db):
+def test_staff_records_outcome_of_own_visit(pilot, after_the_fortnight, auth, client, db):
     visit = db.session.scalar(
         sa.select(Visit).where(Visit.client_id == pilot.client_a.id, Visit.kind == "morning")
     )

@@ -21,10 +21,13 @@ def small_team(start: date, days: int = DAYS, name: str = "Team Liten") -> Simpl
     for s in w.staff:
         for d in range(days):
             f.make_shift(s, start + timedelta(days=d), time(7), time(15))
+    # Clients since well before `start` (make_client's default is 30 days before today,
+    # which leaves a fixed `start` weeks in the past outside the clients' time).
     w.clients = [
-        f.make_client(w.team, n, contact=[w.staff[i]], lat=58.40 + i / 100, lon=15.60 + i / 100)
+        f.make_client(w.team, n, contact=[w.staff[i]], lat=58.40 + i / 100, lon=15.60 + i / 100,
+                      active_from=start - timedelta(days=30))
         for i, n in enumerate(("Klara Ros", "Olle Gran", "Maja Al"))
-    ]
+    ]  # fmt: skip
     w.needs = []
     for c in w.clients:
         w.needs.append(f.make_need(c, "morning", valid_from=start - timedelta(days=14)))

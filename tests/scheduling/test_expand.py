@@ -49,16 +49,19 @@ def test_weekdays_interval_and_client_absence(db):
     assert visits[0].earliest_start == datetime(2026, 11, 25, 7, 0)
 
 
-def test_need_change_updates_unplanned_future_visits(w, db):
+def test_need_change_updates_unplanned_future_visits(w, db, monkeypatch):
     need = w.needs[0]
     now = datetime(2026, 11, 24, 6, 0)
+    # save_need re-expands from the current time: fix it, or before START every visit
+    # (START's too) is in the future and follows the change.
+    monkeypatch.setattr(expand_module, "local_now", lambda: now)
     client_service.save_need(need, need.client, earliest=time(8), latest=time(10))
-    counts = reexpand_need(need, now=now)
     db.session.commit()
     by_day = {v.date: v for v in visits_of(w.team) if v.care_need_id == need.id}
     assert by_day[START].earliest_start.hour == 7  # the past stays as it was
     assert by_day[START + timedelta(days=1)].earliest_start.hour == 8
-    assert counts["cancelled"] == 0
+    assert by_day[START + timedelta(days=2)].earliest_start.hour == 8
+    assert not any(v.cancelled for v in by_day.values())
 
 
 def test_published_visit_kept_unless_the_change_makes_it_invalid(w, db):
@@ -102,8 +105,8 @@ def test_deleting_a_need_cancels_its_future_visits(db):
 
 def test_the_job_expands_four_weeks(app, db):
     team = f.make_team("T")
-    client = f.make_client(team, active_from=date.today() - timedelta(days=10))
-    f.make_need(client, "morning", valid_from=date.today() - timedelta(days=10))
+    client = f.make_client(team, active_from=local_today() - timedelta(days=10))
+    f.make_need(client, "morning", valid_from=local_today() - timedelta(days=10))
     db.session.commit()
     expand_job(app)
     assert len(visits_of(team)) == 28
