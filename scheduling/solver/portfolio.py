@@ -42,7 +42,7 @@ from .search import Search
 log = logging.getLogger(__name__)
 
 PORTFOLIO = True
-MIN_LEFT_S = 10.0  # seconds of search left, below which a second process does not pay
+MIN_LEFT_S = 25.0  # seconds of search left, below which a second process does not pay (README.md)
 GRACE_S = 3.0  # how long the parent waits for the child's plan after its own search
 SEED_STEP = 1  # the child's search seed: the parent's plus this
 COMMAND = (sys.executable, "-m", "scheduling.solver.portfolio")  # the child process
