@@ -7,9 +7,10 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.engine import make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from config import Config, config_from_env
-from extensions import babel, csrf, db, login_manager, migrate
+from extensions import MAX_ID, babel, csrf, db, login_manager, migrate
 
 # Only this site's own files: no inline script or style, no framing, forms post here only.
 CONTENT_SECURITY_POLICY = (
@@ -34,6 +35,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config_class)
     register_proxy(app)
+    register_id_converter(app)
     register_extensions(app)
     register_blueprints(app)
     register_favicon(app)
@@ -55,6 +57,20 @@ def select_locale() -> str:
     if session.get("locale") in languages:
         return session["locale"]
     return "sv"
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every route: a number no id column can hold is no match (404), not
+    a query PostgreSQL refuses (its INTEGER is 32 bits: a 500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def register_id_converter(app: Flask) -> None:
+    """Before any route is added: the routes' ``int`` converter is IdConverter."""
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_proxy(app: Flask) -> None:

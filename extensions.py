@@ -18,6 +18,11 @@ NAMING_CONVENTION = {
 }
 
 
+# The largest id a row can have: ids are INTEGER columns, 32 bits on PostgreSQL, where a
+# larger number in a query is an error (a 500); SQLite's limit, 64 bits, is wider.
+MAX_ID = 2**31 - 1
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

@@ -7,13 +7,12 @@ from datetime import date
 from flask import abort, request
 from flask_login import current_user
 
-from extensions import db
+from extensions import MAX_ID, db
 from followup.records import BASES, Window
 from teams.models import Team
 from timeutil import parse_day
 
 MAX_DAYS = 366
-MAX_ID = 2**63 - 1  # SQLite cannot look up a larger integer (OverflowError, a 500)
 
 
 def known_id(value: int | None) -> int | None:

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from scheduling.models import Assignment, Plan, Visit
@@ -96,14 +97,22 @@ def test_all_clients_mean_equals_recount_from_the_plan_api(pilot, auth, client):
     assert body["all_clients_mean"] == expected
 
 
-def test_an_id_too_large_for_the_database_is_not_found(pilot, auth, client, db):
-    """Found by tests/test_fuzz.py: a team id past 64 bits made SQLite raise (a 500)."""
+@pytest.mark.parametrize("too_large", ["99999999999999999999", "134449824344", "2147483648"])
+def test_an_id_too_large_for_the_database_is_not_found(pilot, auth, client, db, too_large):
+    """Found by tests/test_fuzz.py: a team id past 64 bits made SQLite raise (a 500), one
+    past 32 bits PostgreSQL (its INTEGER ids). In the address too: no route matches it."""
     auth.login("lead-a")
-    assert client.get("/api/followup/continuity?team=99999999999999999999").status_code == 404
+    assert client.get(f"/api/followup/continuity?team={too_large}").status_code == 404
     visit = db.session.scalar(sa.select(Visit.id).limit(1))
-    form = {"kind": "done_by_other", "done_by": "99999999999999999999"}
+    form = {"kind": "done_by_other", "done_by": too_large}
     page = client.post(f"/followup/outcomes/{visit}", data=form, follow_redirects=True)
     assert page.status_code == 200 and "Välj vem som gjorde besöket." in page.get_data(as_text=True)
+    for path in (f"/teams/{too_large}/board", f"/api/teams/{too_large}/plan",
+                 f"/visits/{too_large}"):  # fmt: skip
+        assert client.get(path).status_code == 404, path
+    assert client.post(f"/followup/outcomes/{too_large}", data=form).status_code == 404
+    # The largest id a row can have is still looked up (and not found here).
+    assert client.get("/teams/2147483647/board").status_code == 404
 
 
 def test_the_default_window_is_the_last_14_whole_days_in_sweden(pilot, auth, client, monkeypatch):
