@@ -32,7 +32,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections import Counter
 from pathlib import Path
 
 from . import lns
@@ -46,7 +45,6 @@ MIN_LEFT_S = 25.0  # seconds of search left, below which a second process does n
 GRACE_S = 3.0  # how long the parent waits for the child's plan after its own search
 SEED_STEP = 1  # the child's search seed: the parent's plus this
 COMMAND = (sys.executable, "-m", "scheduling.solver.portfolio")  # the child process
-STATS: Counter = Counter()  # whose plan was kept: "child", "parent", "missing"
 
 
 def due(search: Search) -> bool:
@@ -161,7 +159,6 @@ def _adopt(search: Search, other: tuple | None) -> None:
     """The child's plan as the incumbent when it is better (its objective recounted here)."""
     if other is None:
         search.second_search = "missing"
-        STATS["missing"] += 1
         return
     _, incumbent = other
     before = (search.objective, search.incumbent)
@@ -170,11 +167,9 @@ def _adopt(search: Search, other: tuple | None) -> None:
     if objective < before[0]:
         search.objective = objective
         search.second_search = "child"
-        STATS["child"] += 1
     else:
         search.objective, search.incumbent = before
         search.second_search = "parent"
-        STATS["parent"] += 1
 
 
 def child_main() -> None:
