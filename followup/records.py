@@ -10,6 +10,8 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from timeutil import elapsed
+
 # What happened to a visit (recorded on the tablet). None: nothing recorded, so the visit
 # counts as performed as published once its start has come (never before).
 OUTCOMES = ("done", "cancelled", "not_done", "done_by_other", "moved")
@@ -146,7 +148,9 @@ class ShiftRecord:
 
     @property
     def work_minutes(self) -> int:
-        return int((self.end - self.start).total_seconds() // 60) - self.break_minutes
+        """Real minutes worked, less the break: a night shift across a change of clock
+        works an hour less (spring) or more (autumn) than the clocks show."""
+        return int(elapsed(self.start, self.end).total_seconds() // 60) - self.break_minutes
 
 
 @dataclass(frozen=True)

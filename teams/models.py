@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import db
-from timeutil import utcnow
+from timeutil import elapsed, utcnow
 
 ROLES = ("staff", "lead", "evaluator", "admin")
 TEAM_ROLES = ("staff", "lead")  # roles that belong to a team through a StaffMember
@@ -133,7 +133,9 @@ class Shift(db.Model):
 
     @property
     def minutes(self) -> int:
-        return int((self.end - self.start).total_seconds() // 60)
+        """Real minutes on shift (timeutil.elapsed: across a change of clock an hour
+        fewer or more than the clocks show)."""
+        return int(elapsed(self.start, self.end).total_seconds() // 60)
 
 
 class Absence(db.Model):

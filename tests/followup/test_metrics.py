@@ -242,3 +242,16 @@ def test_sick_leave_suppressed_below_five_people():
         staff, [AbsenceRecord("s0", date(2026, 11, 2), date(2026, 11, 2))], 2026, 11
     )
     assert m.suppressed and m.rate is None and m.sick_hours is None
+
+
+@pytest.mark.parametrize(
+    "night, minutes",
+    [
+        (datetime(2026, 10, 24, 22), 9 * 60 - 30),  # clocks go back: 9 real hours, not 8
+        (datetime(2027, 3, 27, 22), 7 * 60 - 30),  # clocks go forward: 7 real hours
+        (datetime(2026, 11, 7, 22), 8 * 60 - 30),  # an ordinary night
+    ],
+)
+def test_night_shift_work_minutes_count_real_hours(night, minutes):
+    shift = ShiftRecord("A", night, night + timedelta(hours=8), 30)  # 22:00-06:00 by the clock
+    assert shift.work_minutes == minutes
