@@ -9,7 +9,7 @@ shift beyond ``R`` on a day are left free (floaters, whose visits this does not 
 
 No visits, routes or travel enter: the figure is what fixed runs could give at best on
 this roster, read against the continuity floor and the solver's plans in
-``scheduling/solver/README.md`` ("Left to do").
+``scheduling/solver/MEASURED.md`` ("Left to do").
 
     .venv/bin/python bench/rounds.py            # every block, R = the fewest on shift
     .venv/bin/python bench/rounds.py --runs-less 3 --time-limit 120

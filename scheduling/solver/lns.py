@@ -37,7 +37,7 @@ Moves (``CYCLE`` says which run, in turn):
   time on the whole horizon at once, every visit on any eligible shift, the best plan as
   hint (``Search.horizon_input``); kept if the plan improves. The other moves change one
   client or one day at a time; on a team of ~8 staff over a week CP-SAT then still finds
-  plans with fewer faces (README.md). Only where the model is small (HORIZON_ARCS) and
+  plans with fewer faces (MEASURED.md). Only where the model is small (HORIZON_ARCS) and
   CP-SAT has two workers or more (HORIZON_WORKERS).
 - *day*: re-route one day with every other day fixed; the chunk objective is the exact
   marginal cost, and the incumbent is the hint, so the result is never worse.
@@ -78,7 +78,7 @@ STALL, STALL_GAIN = 0.1, 1000
 # The horizon move: for models of at most HORIZON_ARCS arcs (a team of ~10 staff over a
 # week or two; the bench's instances have 130,000 and more), at HORIZON_AT of the time,
 # and with HORIZON_WORKERS or more: with one worker CP-SAT has none for its own
-# neighbourhoods, and gained no more than the LNS's second half (README.md).
+# neighbourhoods, and gained no more than the LNS's second half (MEASURED.md).
 HORIZON_ARCS, HORIZON_AT, HORIZON_WORKERS = 20000, 0.5, 2
 SWAP_TICK = 0.01  # deterministic seconds charged per swap in repeatable runs
 FILL = True  # ejection chains for the visits still out (fill_move)
@@ -97,7 +97,7 @@ CONTACTS = 5  # contact moves after a round of swaps and merges without gain
 # Recover moves (a client onto a cover with one face fewer, CP-SAT windows on each day its
 # staff change) from RECOVER_AT to RECOVER_UNTIL of the time, on problems of at most
 # RECOVER_VISITS visits; each window gets RECOVER_SHARE of the time limit (2 s at 60 s).
-# On 1,500 visits the windows at the peaks do not converge in that time (README.md).
+# On 1,500 visits the windows at the peaks do not converge in that time (MEASURED.md).
 RECOVER_AT, RECOVER_UNTIL, RECOVER_VISITS, RECOVER_SHARE = 0.5, 0.7, 1000, 0.035
 RESCUE_AT = 0.7  # share of the time limit after which days still short take the greedy's routes
 QUICK = True  # face moves try only two greedy variants per day (5x more moves)
@@ -218,7 +218,7 @@ def recover_move(search: Search) -> bool | None:
     the client's visits there only on the cover's shifts (``Search.window_input``: the
     visits around them may move among their own clients' staff). Kept only if the plan
     improves. Swaps and merges re-insert greedily, so they miss a cover that needs other
-    clients' visits re-ordered on several days at once; this finds some (README.md). The
+    clients' visits re-ordered on several days at once; this finds some (MEASURED.md). The
     client with the fewest days to re-route goes first; each (client, staff dropped,
     faces) is tried once. None when nothing is left to try."""
     pick = _pick_recover(search)

@@ -9,7 +9,7 @@ worker each, until the same deadline; the better of the two plans is kept.
 Why two seeds rather than one search for longer: on the bench's main instance the LNS
 stalls (repeatable runs from one start: 436,500 / 250 faces at 40 s and 435,501 / 250 at
 80 s), while other seeds from the same start end elsewhere (240-250 faces for seeds 0-7).
-Measured in README.md, "A second search on the second core".
+Measured in MEASURED.md, "A second search on the second core".
 
 The child is a new Python process (``python -m scheduling.solver.portfolio``), not a
 fork: the web app's solver process holds database connections that a forked child would
@@ -41,7 +41,7 @@ from .search import Search
 log = logging.getLogger(__name__)
 
 PORTFOLIO = True
-MIN_LEFT_S = 25.0  # seconds of search left, below which a second process does not pay (README.md)
+MIN_LEFT_S = 25.0  # seconds of search left, below which a second process does not pay (MEASURED.md)
 GRACE_S = 3.0  # how long the parent waits for the child's plan after its own search
 SEED_STEP = 1  # the child's search seed: the parent's plus this
 COMMAND = (sys.executable, "-m", "scheduling.solver.portfolio")  # the child process

@@ -1,6 +1,6 @@
 """The solver's entry point: diagnose, choose pools, route day by day, improve, report.
 
-Phases (README.md in this folder explains why):
+Phases (README.md in this folder; MEASURED.md says why):
 1. ``reasons.diagnose``: visits no plan can hold go straight to ``unassigned``.
 2. ``pools.choose_pools``: an aggregate CP-SAT model picks each client's few staff.
 3. ``routing.solve_chunk`` per day, in order, with pool staff free and anyone else
@@ -40,7 +40,7 @@ POOL_SHARE = 0.0
 FIRST_PASS_SHARE = 0.0
 # The client-first construction (construct.py) as the LNS start when it costs less than
 # the filled greedy start and leaves at most a few more visits out (Search.construct_pass);
-# measured in scheduling/solver/README.md.
+# measured in scheduling/solver/MEASURED.md.
 CONSTRUCT = True
 # Model building and final checks run outside CP-SAT's clock: keep wall time under the limit.
 WALL_MARGIN = 0.9
