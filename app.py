@@ -210,6 +210,12 @@ def register_error_handlers(app: Flask) -> None:
     def not_found(error):
         return render_error(404)
 
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        # e.g. the address of a form's answer (a board conflict) opened again or reloaded
+        page, code = render_error(405)
+        return page, code, {"Allow": ", ".join(sorted(error.valid_methods or []))}
+
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()

@@ -1,8 +1,9 @@
 """Template helpers: Swedish dates and times, labels for stored codes, flashing form errors."""
 
 from datetime import date, datetime, time
+from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, request
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 
@@ -110,7 +111,20 @@ def weekdays(digits: str) -> str:
     return ", ".join(str(WEEKDAY_NAMES[int(d) - 1]) for d in sorted(digits))
 
 
+def language_next() -> str:
+    """Where the language switch returns to: this page; on a page that answered a form (a
+    board conflict, the import check) the page the form was sent from, since the answer's own
+    address only takes the form (opened again it is a 405)."""
+    if request.method == "GET":
+        return request.full_path if request.query_string else request.path
+    sent_from = urlsplit(request.referrer or "")
+    if sent_from.netloc != request.host or not sent_from.path.startswith("/"):
+        return ""  # the start page
+    return sent_from.path + (f"?{sent_from.query}" if sent_from.query else "")
+
+
 def register(app: Flask) -> None:
+    app.jinja_env.globals["language_next"] = language_next
     app.jinja_env.filters.update(
         label=label,
         number=number,

@@ -135,12 +135,13 @@ def record(visit_id: int):
     me = current_user.staff_member_id
     if current_user.role != "lead" and me not in ids:
         abort(403)
+    back = url_for(".outcomes", day=visit.date.isoformat(), mine=request.args.get("mine"))
     done_by = known_id(request.form.get("done_by", type=int))
     if kind == "done_by_other":
         member = db.session.get(StaffMember, done_by) if done_by else None
         if member is None or member.team_id != visit.team_id:
-            flash(_("Choose who did the visit."))
-            return redirect(url_for(".outcomes", day=visit.date.isoformat()))
+            flash(_("Choose who did the visit."), "error")
+            return redirect(back)
     moved = None
     if kind == "moved":
         try:
@@ -148,10 +149,9 @@ def record(visit_id: int):
                 visit.date, datetime.strptime(request.form["time"], "%H:%M").time()
             )
         except (KeyError, ValueError):
-            flash(_("Give the new start time."))
-            return redirect(url_for(".outcomes", day=visit.date.isoformat()))
+            flash(_("Give the new start time."), "error")
+            return redirect(back)
     replaced = me if (me in ids and current_user.role != "lead") else None
-    back = url_for(".outcomes", day=visit.date.isoformat(), mine=request.args.get("mine"))
     try:
         service.record_outcome(
             visit, kind, acting_user(), done_by, replaced, moved, assigned=assigned

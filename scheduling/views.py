@@ -89,7 +89,10 @@ def dispatch(run: SolverRun) -> None:
 @roles(*TEAM_MEMBERS)
 def index(team_id: int):
     team = own_team_or_404(team_id)
-    form = ProposeForm(start=_next_monday(), days=team.horizon_days)
+    return _plans_page(team, ProposeForm(start=_next_monday(), days=team.horizon_days))
+
+
+def _plans_page(team, form: ProposeForm, status: int = 200):
     return render_template(
         "scheduling/plans.html",
         team=team,
@@ -97,7 +100,7 @@ def index(team_id: int):
         run=jobs.active_run(team.id),
         form=form,
         may_publish=plans.may_publish(current_user, team),
-    )
+    ), status
 
 
 def _next_monday() -> date:
@@ -112,10 +115,9 @@ def propose(team_id: int):
     team = own_team_or_404(team_id)
     form = ProposeForm()
     if not form.validate_on_submit():
-        out_of_range = form.start.data is not None and form.start.errors  # a date, refused
-        generic = _("Choose a start date and a number of days (1 to 28).")
-        flash(out_of_range[0] if out_of_range else generic, "error")
-        return redirect(url_for(".index", team_id=team.id))
+        # The page again with what was typed and each field's error (a redirect showed the
+        # defaults instead, and "Propose plan" again planned other days than the ones typed).
+        return _plans_page(team, form, status=400)
     run = jobs.start_run(team, form.start.data, form.days.data, acting_user(), jobs.time_limit_s())
     db.session.commit()
     dispatch(run)

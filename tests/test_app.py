@@ -43,6 +43,16 @@ def test_403_page_is_swedish(world, auth, client):
     assert "Ingen behörighet" in response.get_data(as_text=True)
 
 
+def test_405_page_is_swedish(world, auth, client):
+    """A form's answer page opened again (its address reloaded, or the language switched on it)
+    showed Werkzeug's English "Method Not Allowed"."""
+    auth.login("lead-a")
+    response = client.get("/logout")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 405 and response.headers["Allow"] == "OPTIONS, POST"
+    assert "Sidan kan inte öppnas så här" in page and "Method Not Allowed" not in page
+
+
 def test_stylesheet_is_local_and_has_touch_targets(client):
     css = client.get("/static/css/app.css").get_data(as_text=True)
     assert "--touch: 44px" in css and "@import" not in css

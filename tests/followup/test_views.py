@@ -83,6 +83,23 @@ def test_lead_records_moved_visit_for_anyone(pilot, auth, client, db):
     assert client.post(f"/followup/outcomes/{visit.id}", data={"kind": "done"}).status_code == 404
 
 
+def test_an_outcome_left_incomplete_says_so_as_an_error_and_keeps_only_mine(
+    pilot, auth, client, db
+):
+    """Done by someone else without choosing who, or Moved without a time: the message is an
+    error (it was shown in the green of a saved one) and the lead stays on "Only mine"."""
+    visit = db.session.scalar(sa.select(Visit).where(Visit.client_id == pilot.young.id))
+    auth.login("lead-a")
+    url = f"/followup/outcomes/{visit.id}?mine=1"
+    for data, text in (({"kind": "done_by_other", "done_by": ""}, "Välj vem som gjorde besöket."),
+                       ({"kind": "moved", "time": ""}, "Ange den nya starttiden.")):  # fmt: skip
+        r = client.post(url, data=data)
+        assert r.status_code == 302 and "mine=1" in r.location
+        page = client.get(r.location).get_data(as_text=True)
+        assert f'<div class="flash flash-error" role="alert">{text}</div>' in page
+    assert db.session.scalar(sa.select(sa.func.count(VisitOutcome.id))) == 0
+
+
 def test_nightly_job_is_registered_and_fills_snapshots(pilot, app, db, monkeypatch):
     from scheduling.jobs import make_scheduler
 

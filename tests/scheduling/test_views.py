@@ -43,6 +43,19 @@ def test_bad_proposal_form_changes_nothing(w, client, auth, db):
     assert db.session.scalar(sa.select(sa.func.count(SolverRun.id))) == 0
 
 
+def test_a_refused_proposal_keeps_what_was_typed_and_says_why(w, client, auth, db):
+    """Days out of range: the form comes back with the typed start and days and the field's
+    error, not with the defaults (sent again, those planned other days than the ones typed)."""
+    auth.login("staff-liten")
+    start = (local_today() + timedelta(days=8)).isoformat()
+    response = client.post(f"/teams/{w.team.id}/plans/propose", data={"start": start, "days": 30})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert f'value="{start}"' in html and 'value="30"' in html
+    assert "Välj mellan 1 och 28 dagar." in html and "Rätta till de markerade fälten." in html
+    assert db.session.scalar(sa.select(sa.func.count(SolverRun.id))) == 0
+
+
 def test_cancel_a_queued_run(w, app, client, auth, db):
     app.config["SOLVER_LAUNCH"] = "none"
     auth.login("staff-liten")

@@ -115,6 +115,23 @@ def test_language_switch_keeps_the_page_and_its_query(world, auth, client):
     assert response.status_code == 302 and response.headers["Location"] == board
 
 
+def test_language_switch_on_a_form_answer_returns_to_the_form_page(world, auth, client):
+    """A page that answered a form (here a refused proposal) lives at an address that takes only
+    the form: the switch goes back to the page the form was sent from, not to a 405."""
+    auth.login("lead-a")
+    plans = f"/teams/{world.team_a.id}/plans"
+    propose = {"start": "2026-11-24", "days": "99"}
+    answer = client.post(
+        f"{plans}/propose", data=propose, headers={"Referer": f"http://localhost{plans}"}
+    )
+    assert answer.status_code == 400
+    assert f'name="next" value="{plans}"' in answer.get_data(as_text=True)
+    elsewhere = client.post(
+        f"{plans}/propose", data=propose, headers={"Referer": "https://evil.example/x"}
+    )
+    assert 'name="next" value=""' in elsewhere.get_data(as_text=True)  # the start page
+
+
 def test_language_switch_never_leaves_the_site(world, auth, client):
     auth.login("lead-a")
     for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example", "evil"):
