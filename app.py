@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import Flask, abort, render_template, request, session
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.engine import make_url
@@ -215,6 +216,13 @@ def register_error_handlers(app: Flask) -> None:
         # e.g. the address of a form's answer (a board conflict) opened again or reloaded
         page, code = render_error(405)
         return page, code, {"Allow": ", ".join(sorted(error.valid_methods or []))}
+
+    @app.errorhandler(413)
+    def too_large(error):
+        # Only a paste of megabytes reaches it (the CSV import has its own page for a file).
+        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        message = _("What you sent is too large (at most %(mb)s MB).", mb=limit)
+        return render_template("errors/400.html", message=message), 413
 
     @app.errorhandler(500)
     def server_error(error):

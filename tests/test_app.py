@@ -68,3 +68,14 @@ def test_favicon_is_served_locally_without_login(client):
     assert '<link rel="icon" href="/favicon.ico"' in page
     assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
     assert client.get("/static/favicon.svg").status_code == 200
+
+
+def test_413_page_is_swedish(world, auth, client, app):
+    """A form post over MAX_CONTENT_LENGTH outside the CSV import (which has its own page):
+    Werkzeug's English "Request Entity Too Large" before."""
+    auth.login("lead-a")
+    big = "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    response = client.post("/language", data={"language": "sv", "next": big})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "Det du skickade är för stort (högst 2 MB)." in page and "Too Large" not in page
