@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from config import Config, config_from_env
 from extensions import MAX_ID, babel, csrf, db, login_manager, migrate
+from formutil import Refused
 
 # Only this site's own files: no inline script or style, no framing, forms post here only.
 CONTENT_SECURITY_POLICY = (
@@ -197,7 +198,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(400)
     def bad_request(error):
-        return render_error(400)
+        said = error.description if isinstance(error, Refused) else None  # the app's words
+        return render_template("errors/400.html", message=said), 400
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -13,6 +13,8 @@ from wtforms import DateField, SelectChoice, SelectMultipleField, StringField, f
 from wtforms.validators import NumberRange, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from werkzeug.exceptions import BadRequest
+
 import formtokens
 from timeutil import date_bounds, in_bounds, local_today, monday_of, parse_day, parse_week
 
@@ -41,6 +43,11 @@ class DayField(DateField):
     def pre_validate(self, form) -> None:
         if self.data is not None and not in_bounds(self.data):
             raise ValidationError(bounds_message())
+
+
+class Refused(BadRequest):
+    """A 400 whose description is the app's own translated words for what was wrong: the
+    error page shows it (Werkzeug's own 400s keep the page's general text, being English)."""
 
 
 def bounds_message() -> str:

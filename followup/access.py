@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from extensions import MAX_ID, db
+from formutil import Refused, bounds_message
 from followup.records import BASES, Window
 from teams.models import Team
 from timeutil import parse_day
@@ -38,12 +40,14 @@ def window_from_args(default_start: date, default_days: int = 14) -> Window:
     start lies outside timeutil.date_bounds())."""
     text = request.args.get("start")
     start = parse_day(text) if text else default_start
+    if start is None:
+        raise Refused(bounds_message())
     try:
         days = int(request.args.get("days", default_days))
     except ValueError:
-        abort(400)
-    if start is None or not 1 <= days <= MAX_DAYS:
-        abort(400)
+        days = 0
+    if not 1 <= days <= MAX_DAYS:
+        raise Refused(_("Choose between 1 and %(n)s days.", n=MAX_DAYS))
     return Window(start, days)
 
 

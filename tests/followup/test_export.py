@@ -132,3 +132,28 @@ def test_demo_export_has_no_demo_name_or_address(db, auth, client):
             for name, text in files.items():
                 leaks = [s for s in secrets if s in text]
                 assert not leaks, f"{leaks[:3]} in {name}"
+
+
+@pytest.mark.parametrize(
+    "query, says",
+    [
+        ("start=1999-01-01&days=14", "Ange ett datum från"),
+        ("start=2026-11-02&days=0", "Välj mellan 1 och 366 dagar."),
+        ("start=2026-11-02&days=many", "Välj mellan 1 och 366 dagar."),
+    ],
+)
+def test_export_with_a_bad_window_says_what_is_wrong(pilot, auth, client, db, query, says):
+    """A start outside the years the app keeps, or no sensible number of days: the error page
+    names it (it said only "reload the page and try again"), and nothing is logged."""
+    auth.login("eval")
+    r = client.get(f"/followup/export?team={pilot.team_a.id}&{query}&format=csv")
+    assert r.status_code == 400 and says in r.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) == 0
+
+
+def test_a_plain_bad_request_keeps_the_general_words(pilot, auth, client):
+    """Werkzeug's own 400 text is English: the page keeps its general Swedish sentence."""
+    auth.login("eval")
+    r = client.get(f"/followup/export?team={pilot.team_a.id}&start=2026-11-02&format=pdf")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and "ladda om sidan" in page and "browser" not in page
