@@ -319,6 +319,15 @@ def record_outcome(
             raise OutcomeRefused("not_started", start)
         if kind == "done" and not assigned:
             raise OutcomeRefused("no_staff", start)  # done as planned: nobody was planned
+    # One record of a visit at a time: a second one sent at the same moment (a double tap,
+    # the lead and the staff member together) waits here for the first one's commit, then
+    # replaces its record, instead of failing on the visit's version (a 500).
+    db.session.scalars(
+        sa.select(Visit)
+        .where(Visit.id == visit.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
     row = db.session.scalar(sa.select(VisitOutcome).where(VisitOutcome.visit_id == visit.id))
     if row is None:
         row = VisitOutcome(visit_id=visit.id, kind=kind)
