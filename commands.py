@@ -1,5 +1,7 @@
 """Flask CLI commands: flask seed-demo, flask create-user, flask scheduler."""
 
+import logging
+
 import click
 from flask import Flask, current_app
 
@@ -113,5 +115,18 @@ def scheduler_command() -> None:
     running = current_app.extensions.pop("scheduler", None)
     if running is not None:  # SCHEDULER_ENABLED started one in create_app: use only this one
         running.shutdown(wait=False)
+    log_to_stderr()
     click.echo("Scheduler running; stop with Ctrl-C.")
     make_scheduler(current_app._get_current_object(), blocking=True).start()
+
+
+def log_to_stderr() -> None:
+    """The scheduler's log on standard error (a systemd unit's journal): what each job did
+    (INFO, e.g. "expanded 12 new visits") and every warning and error. APScheduler's own
+    "Running job" lines, two a minute for the housekeeping job, are left out."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)

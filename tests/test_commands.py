@@ -36,3 +36,35 @@ def test_create_user_refuses_what_the_user_form_refuses(app, db):
     assert create_user(app, "x" * 81).exit_code == 1
     assert create_user(app, "admin2", password="sommar2026").exit_code == 1
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_flask_scheduler_logs_what_its_jobs_did(app, db, monkeypatch):
+    """The jobs report at INFO ("expanded 12 new visits", "follow-up snapshots: 3 new"), but
+    `flask scheduler` set up no logging, so its output said only "Scheduler running" and an
+    operator could not see whether the nightly work ran. Its log now has them (and job
+    errors); APScheduler's every-minute "Running job" lines stay out."""
+    import logging
+
+    from scheduling import jobs
+
+    class OneRound:
+        def __init__(self, app, blocking):
+            self.app = app
+
+        def start(self):
+            jobs.expand_job(self.app)
+            logging.getLogger("apscheduler.executors.default").info("Running job noise")
+
+    monkeypatch.setattr(jobs, "make_scheduler", OneRound)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        result = app.test_cli_runner().invoke(args=["scheduler"])
+    finally:
+        for handler in root.handlers:
+            if handler not in handlers:
+                root.removeHandler(handler)
+        root.setLevel(level)
+    assert result.exit_code == 0, result.output
+    assert "expanded 0 new visits" in result.stderr
+    assert "Running job noise" not in result.stderr
