@@ -165,3 +165,18 @@ def test_run_list_without_a_visit_that_will_not_take_place(w, client, auth, db, 
     assert response.status_code == 200
     html = page(response)
     assert "Körlista" in html and "Ekgatan 9" not in html
+
+
+def test_a_cancelled_visit_is_off_the_week_and_the_board(w, client, auth, db):
+    """Lars went into hospital (or his need was removed): his visit is cancelled. The
+    published plan still holds it, and Bo's week and the team's board showed it as planned,
+    though his calendar feed and körlista leave it out. Now none of them shows it."""
+    w.lars_visit.cancelled, w.lars_visit.cancel_reason = True, "client_away"
+    db.session.commit()
+    auth.login("bo")
+    week = page(client.get("/me/week"))
+    assert "Min vecka" in week and "Lars Nord" not in week
+    board = page(client.get(f"/teams/{w.team.id}/board"))
+    assert "Karin Holm" in board and "Lars Nord" not in board
+    day = page(client.get(f"/teams/{w.team.id}/board?day={w.day.isoformat()}"))
+    assert "Lars Nord" not in day
