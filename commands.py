@@ -1,5 +1,7 @@
 """Flask CLI commands: flask seed-demo, flask create-user, flask scheduler."""
 
+import logging
+
 import click
 from flask import Flask, current_app
 
@@ -45,12 +47,25 @@ def seed_demo_command(if_empty: bool) -> None:
 @click.password_option()
 def create_user_command(username: str, role: str, password: str) -> None:
     """Create an administrator or evaluator account (e.g. the first admin in production)."""
-    from teams import service
-    from teams.forms import PASSWORD_MIN_LENGTH
+    import sqlalchemy as sa
 
-    if len(password) < PASSWORD_MIN_LENGTH or username.lower() in password.lower():
+    from teams import service
+    from teams.forms import COMMON_PASSWORDS, PASSWORD_MIN_LENGTH
+    from teams.models import User
+
+    username = username.strip()
+    if not 3 <= len(username) <= 80:  # as the admin page's user form
+        raise click.ClickException("The username needs 3 to 80 characters.")
+    if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
+        raise click.ClickException(f"A user named {username} already exists; nothing was changed.")
+    if (
+        len(password) < PASSWORD_MIN_LENGTH
+        or username.lower() in password.lower()
+        or password.strip().lower() in COMMON_PASSWORDS
+    ):
         raise click.ClickException(
-            f"The password needs {PASSWORD_MIN_LENGTH}+ characters and must not hold the username."
+            f"The password needs {PASSWORD_MIN_LENGTH}+ characters, must not hold the username "
+            "and must not be a common one."
         )
     service.save_user(None, password, username=username, role=role, active=True)
     db.session.commit()
@@ -100,5 +115,18 @@ def scheduler_command() -> None:
     running = current_app.extensions.pop("scheduler", None)
     if running is not None:  # SCHEDULER_ENABLED started one in create_app: use only this one
         running.shutdown(wait=False)
+    log_to_stderr()
     click.echo("Scheduler running; stop with Ctrl-C.")
     make_scheduler(current_app._get_current_object(), blocking=True).start()
+
+
+def log_to_stderr() -> None:
+    """The scheduler's log on standard error (a systemd unit's journal): what each job did
+    (INFO, e.g. "expanded 12 new visits") and every warning and error. APScheduler's own
+    "Running job" lines, two a minute for the housekeeping job, are left out."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)

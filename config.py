@@ -3,6 +3,7 @@
 import os
 
 DEV_SECRET_KEY = "dev-only-not-secret"
+DEV_DATABASE_URL = "sqlite:///teamplan.db"
 
 
 class Config:
@@ -11,7 +12,7 @@ class Config:
     ENV_NAME = os.environ.get("TEAMPLAN_ENV", "development")
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     # Relative SQLite paths resolve to the Flask instance folder.
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///teamplan.db")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", DEV_DATABASE_URL)
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
@@ -52,6 +53,12 @@ class ProductionConfig(Config):
             raise RuntimeError("SECRET_KEY must be set to a real secret in production.")
         if len(cls.SECRET_KEY) < 16:
             raise RuntimeError("SECRET_KEY is too short for production (at least 16 characters).")
+        if not os.environ.get("DATABASE_URL") and cls.SQLALCHEMY_DATABASE_URI == DEV_DATABASE_URL:
+            raise RuntimeError(
+                "DATABASE_URL must be set in production (e.g. "
+                "postgresql+psycopg://user@host:5432/teamplan); without it the app would use "
+                "a new SQLite file in the instance folder."
+            )
 
 
 class TestConfig(Config):

@@ -10,6 +10,7 @@ import audit
 from clients.models import CareNeed, Client, ClientAbsence
 from extensions import db
 from scheduling.expand import cancel_need_visits, reexpand_need, sync_client_visits
+from scheduling.published import lock_team
 from teams.models import StaffMember, Team
 
 STAFF_LISTS = ("contact_staff", "preferred_staff", "refused_staff")
@@ -70,6 +71,11 @@ def save_need(need: CareNeed | None, client: Client, **fields: Any) -> CareNeed:
 
 
 def delete_need(need: CareNeed) -> None:
+    """Cancel the need's coming visits and delete it. Sent twice at the same moment, the
+    second waits for the first (the team lock) and then finds nothing left to do."""
+    lock_team(need.client.team_id)
+    if db.session.scalar(sa.select(CareNeed.id).where(CareNeed.id == need.id)) is None:
+        return  # deleted meanwhile
     audit.log("need.delete", need, team_id=need.client.team_id, client_id=need.client_id)
     cancel_need_visits(need)
     need.client.needs.remove(need)

@@ -28,6 +28,7 @@ from followup.records import (
 )
 from scheduling.models import Assignment, Plan, Visit
 from scheduling.plans import current_assignments
+from scheduling.published import lock_team
 from scheduling.solver.problem import Location, Travel
 from scheduling.solver.travel import formula_minutes
 from teams.models import Absence, Shift, StaffMember, Team, User
@@ -319,6 +320,17 @@ def record_outcome(
             raise OutcomeRefused("not_started", start)
         if kind == "done" and not assigned:
             raise OutcomeRefused("no_staff", start)  # done as planned: nobody was planned
+    # One record of a visit at a time: a second one sent at the same moment (a double tap,
+    # the lead and the staff member together) waits here for the first one's commit, then
+    # replaces its record, instead of failing on the visit's version (a 500). The team lock
+    # first, as every writer of a team's visits takes it (re-expansion after a need change).
+    lock_team(visit.team_id)
+    db.session.scalars(
+        sa.select(Visit)
+        .where(Visit.id == visit.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
     row = db.session.scalar(sa.select(VisitOutcome).where(VisitOutcome.visit_id == visit.id))
     if row is None:
         row = VisitOutcome(visit_id=visit.id, kind=kind)

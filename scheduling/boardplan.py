@@ -58,12 +58,15 @@ def draft_for_edit(plan: Plan, user: User | None) -> Plan:
 
 
 def plan_rows(plan: Plan, start: date, end: date) -> list[Assignment]:
-    """The plan's assignments for visits on days in [start, end), with visit and client."""
+    """The plan's assignments for visits on days in [start, end), with visit and client.
+    Not those of visits cancelled since (the need changed, the client is away): the plan
+    keeps them, but nobody goes there (the calendar feed leaves them out too)."""
     return list(
         db.session.scalars(
             sa.select(Assignment)
             .join(Assignment.visit)
             .where(Assignment.plan_id == plan.id, Visit.date >= start, Visit.date < end)
+            .where(sa.not_(Visit.cancelled))
             .options(sa.orm.joinedload(Assignment.visit).joinedload(Visit.client))
             .order_by(Assignment.start, Assignment.visit_id)
         ).unique()

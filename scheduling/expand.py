@@ -155,14 +155,17 @@ def reexpand_need(need: CareNeed, now: datetime | None = None) -> dict[str, int]
     Returns counts of updated, cancelled and created visits (flushed; the caller commits)."""
     now = now or local_now()
     db.session.flush()
+    lock_team(need.client.team_id)  # a change of the same visits at the same moment waits
     future = list(
         db.session.scalars(
-            sa.select(Visit).where(
+            sa.select(Visit)
+            .where(
                 Visit.care_need_id == need.id,
                 Visit.earliest_start >= now,
                 Visit.outcome.is_(None),
                 sa.not_(Visit.cancelled),
             )
+            .execution_options(populate_existing=True)  # as committed before the lock
         )
     )
     held = published_visit_ids([v.id for v in future])
@@ -192,13 +195,16 @@ def reexpand_need(need: CareNeed, now: datetime | None = None) -> dict[str, int]
 def cancel_need_visits(need: CareNeed, now: datetime | None = None) -> int:
     """Before a need is deleted: cancel its future visits that have not been performed."""
     now = now or local_now()
+    lock_team(need.client.team_id)
     visits = db.session.scalars(
-        sa.select(Visit).where(
+        sa.select(Visit)
+        .where(
             Visit.care_need_id == need.id,
             Visit.earliest_start >= now,
             Visit.outcome.is_(None),
             sa.not_(Visit.cancelled),
         )
+        .execution_options(populate_existing=True)
     ).all()
     for visit in visits:
         visit.cancelled = True
@@ -216,11 +222,12 @@ def sync_client_visits(client: Client, now: datetime | None = None) -> dict[str,
     the client is home again. Started or performed visits are left alone."""
     now = now or local_now()
     db.session.flush()
+    lock_team(client.team_id)
     db.session.refresh(client, ["absences"])
     visits = db.session.scalars(
-        sa.select(Visit).where(
-            Visit.client_id == client.id, Visit.earliest_start >= now, Visit.outcome.is_(None)
-        )
+        sa.select(Visit)
+        .where(Visit.client_id == client.id, Visit.earliest_start >= now, Visit.outcome.is_(None))
+        .execution_options(populate_existing=True)
     ).all()
     counts = {"cancelled": 0, "restored": 0}
     for visit in visits:

@@ -57,7 +57,11 @@ def start_run(
     replan_from: Plan | None = None,
 ) -> SolverRun:
     """A queued run with its problem built now (one run at a time per team: an active one
-    is returned instead). Flushed; the caller commits and then calls `launch`."""
+    is returned instead). Flushed; the caller commits and then calls `launch`.
+
+    The team's row lock (held to the caller's commit) makes a second request at the same
+    moment wait, then find this run, instead of starting a second one beside it."""
+    lock_team(team.id)
     running = active_run(team.id)
     if running is not None:
         return running

@@ -134,5 +134,10 @@ def rows_on_days(chosen: dict[date, int | None]) -> dict[int, list[Assignment]]:
 
 def lock_team(team_id: int) -> None:
     """Serialise publishing and the first edit of a plan per team (a row lock on the team,
-    held to the commit): a publish then sees every version published before it."""
-    db.session.execute(sa.select(Team.id).where(Team.id == team_id).with_for_update())
+    held to the commit): a publish then sees every version published before it.
+
+    FOR NO KEY UPDATE on PostgreSQL: it waits for other takers of this lock only, not for
+    rows that merely refer to the team (each insert of an audit event or a visit holds a
+    KEY SHARE lock on it). With FOR UPDATE, two requests that had both written such a row
+    and then asked for the lock waited for each other: a deadlock."""
+    db.session.execute(sa.select(Team.id).where(Team.id == team_id).with_for_update(key_share=True))

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import sqlalchemy as sa
+
+from extensions import db
 from scheduling import jobs
 from scheduling.models import Plan, SolverRun
 from scheduling.plans import PlanError
@@ -27,10 +30,22 @@ def sick_on(staff: StaffMember, day: date) -> Absence | None:
     )
 
 
+def lock_member(staff: StaffMember) -> None:
+    """Serialise sick reports of one member (a row lock on the member, held to the commit),
+    then reload the member's absences: two taps at once find the first one's absence
+    instead of both saving one. FOR NO KEY UPDATE: the new absence's foreign key to the
+    member does not wait for it."""
+    db.session.execute(
+        sa.select(StaffMember.id).where(StaffMember.id == staff.id).with_for_update(key_share=True)
+    )
+    db.session.refresh(staff, ["absences"])
+
+
 def report_sick(
     staff: StaffMember, day: date, user: User | None, end_date: date | None = None
 ) -> Absence:
     """Record a sick day (or days) for the member; an existing sick absence is reused."""
+    lock_member(staff)
     return sick_on(staff, day) or team_service.add_absence(
         staff, "sick", day, end_date or day, user
     )

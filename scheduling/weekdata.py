@@ -149,10 +149,17 @@ class Stop:
 
 
 def run_list(plan: Plan, staff: StaffMember, day: date) -> list[Stop]:
-    """The day in time order: travel between visits, the break and waiting time in the gaps."""
-    cards = cards_by_staff(plan, day, day + timedelta(days=1)).get(staff.id, [])
-    cards.sort(key=lambda c: c.start)
+    """The day in time order: travel between visits, the break and waiting time in the gaps.
+    Only visits that will take place, those of the plan's problem: not one cancelled (the
+    need changed, the client is away) or recorded ahead as cancelled by the client, whose
+    home the problem may not even hold."""
     problem = boardplan.problem_for(plan)
+    cards = [
+        c
+        for c in cards_by_staff(plan, day, day + timedelta(days=1)).get(staff.id, [])
+        if boardplan.vid(c.visit.id) in problem.visit_by_id
+    ]
+    cards.sort(key=lambda c: c.start)
     travel = TravelTimes(problem)
     home = next((s.home for s in problem.staff if s.id == boardplan.sid(staff.id)), None)
     shift = _shift_on(staff, day)

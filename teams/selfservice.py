@@ -15,7 +15,7 @@ import audit
 from extensions import db
 from formutil import ConfirmForm, day_arg, form_page, week_arg
 from scheduling import weekdata
-from scheduling.sickcall import report_sick, sick_on
+from scheduling.sickcall import lock_member, report_sick, sick_on
 from teams import service, shiftrules
 from teams.access import (
     TEAM_MEMBERS,
@@ -247,6 +247,7 @@ def sick_today():
 
 def _report_sick_today(staff: StaffMember, today: date, shifts: list[Shift]) -> None:
     """Register sickness for today once, and only on a day with a shift; say what happened."""
+    lock_member(staff)  # a second tap at the same moment waits, then finds this one's absence
     if sick_on(staff, today):
         flash(_("Sickness is already registered for today."))
     elif not shifts:

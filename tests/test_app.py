@@ -12,6 +12,19 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
         create_app(ProductionConfig)
 
 
+def test_production_refuses_to_start_without_database_url(monkeypatch):
+    """An operator's unit file without DATABASE_URL (say the scheduler's) ran against a new,
+    empty SQLite file in the instance folder, silently: its jobs did nothing for anyone."""
+    monkeypatch.setenv("SECRET_KEY", "a-real-production-secret-key")
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "a-real-production-secret-key")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", "sqlite:///teamplan.db")
+    with pytest.raises(RuntimeError, match="DATABASE_URL must be set"):
+        create_app(ProductionConfig)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")  # named, even SQLite, is the operator's call
+    ProductionConfig.check()
+
+
 def test_production_is_chosen_from_the_environment(monkeypatch):
     monkeypatch.setenv("TEAMPLAN_ENV", "production")
     assert config_from_env() is ProductionConfig

@@ -2,6 +2,8 @@
 outcomes page says so when a staff member has no visits of their own that day. The clock is
 fixed by patching followup.service.local_now."""
 
+import os
+import threading
 from datetime import datetime
 
 import pytest
@@ -11,6 +13,7 @@ from audit import AuditEvent
 from followup import service
 from followup.models import VisitOutcome
 from scheduling.models import Visit
+from teams.models import User
 from tests import factories
 
 DAY = datetime(2026, 11, 8).date()  # a Sunday of the pilot fixture's fortnight
@@ -165,3 +168,42 @@ def test_a_visit_nobody_was_planned_on_is_recorded_by_who_did_it(
     assert "Sparat." in page
     outcome = db.session.scalar(sa.select(VisitOutcome))
     assert (outcome.kind, outcome.done_by_id) == ("done_by_other", pilot.sub.id)
+
+
+ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs real concurrent connections (PostgreSQL)")
+def test_two_records_of_one_visit_at_once_both_answer(app, pilot, db, at_four):
+    """Found on gunicorn: a double tap on "Avbokat av brukaren" (or the lead and the staff
+    member recording the same visit together) sent two records at once; the second failed
+    with a 500 (StaleDataError on the visit's version). Now it waits for the first and
+    replaces its record, as a later record does."""
+    lead = db.session.scalar(sa.select(User).where(User.username == "lead-a"))
+    visit_id, user_id = evening_visit(pilot, db).id, lead.id
+    db.session.remove()
+    barrier = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def press(kind: str) -> None:
+        with app.app_context():  # its own session and connection
+            try:
+                visit = db.session.get(Visit, visit_id)
+                user = db.session.get(User, user_id)
+                barrier.wait(timeout=10)
+                service.record_outcome(visit, kind, user)
+                db.session.commit()
+            except BaseException as exc:  # noqa: BLE001 (reported below)
+                failures.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=press, args=(k,)) for k in ("cancelled", "not_done")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert failures == []
+    rows = db.session.scalars(sa.select(VisitOutcome)).all()
+    assert len(rows) == 1 and rows[0].kind in ("cancelled", "not_done")
+    assert db.session.get(Visit, visit_id).outcome == rows[0].kind

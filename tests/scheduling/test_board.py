@@ -147,3 +147,36 @@ def test_flag_policy_shows_the_broken_rule_on_the_board(w, client, auth, db):
     assert "Sparat, men det bryter mot en regel" in page(response)
     html = page(client.get(f"/teams/{w.team.id}/board"))
     assert "Bryter mot en regel" in html and "Saknar delegering: insulin" in html
+
+
+@pytest.mark.parametrize("how", ["client cancelled", "hospital"])
+def test_run_list_without_a_visit_that_will_not_take_place(w, client, auth, db, how):
+    """Found crawling the pages on gunicorn: Bo's körlista was a 500 (KeyError 'c<id>-home')
+    once Lars's only visit would not take place (the client cancelled it ahead, or went into
+    hospital and the visit was cancelled): the plan still held it, but the problem the
+    körlista takes its travel from no longer had Lars's home. Such a visit is not driven to."""
+    if how == "hospital":
+        w.lars_visit.cancelled, w.lars_visit.cancel_reason = True, "client_away"
+    else:
+        w.lars_visit.outcome = "cancelled"
+    db.session.commit()
+    auth.login("bo")
+    response = client.get(f"/staff/{w.bo.id}/day/{w.day.isoformat()}")
+    assert response.status_code == 200
+    html = page(response)
+    assert "Körlista" in html and "Ekgatan 9" not in html
+
+
+def test_a_cancelled_visit_is_off_the_week_and_the_board(w, client, auth, db):
+    """Lars went into hospital (or his need was removed): his visit is cancelled. The
+    published plan still holds it, and Bo's week and the team's board showed it as planned,
+    though his calendar feed and körlista leave it out. Now none of them shows it."""
+    w.lars_visit.cancelled, w.lars_visit.cancel_reason = True, "client_away"
+    db.session.commit()
+    auth.login("bo")
+    week = page(client.get("/me/week"))
+    assert "Min vecka" in week and "Lars Nord" not in week
+    board = page(client.get(f"/teams/{w.team.id}/board"))
+    assert "Karin Holm" in board and "Lars Nord" not in board
+    day = page(client.get(f"/teams/{w.team.id}/board?day={w.day.isoformat()}"))
+    assert "Lars Nord" not in day

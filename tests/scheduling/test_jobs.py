@@ -1,6 +1,7 @@
 """Solver runs: a draft plan appears and validates; cancel and failure leave plans intact."""
 
 import os
+import threading
 from datetime import date
 from types import SimpleNamespace
 
@@ -224,3 +225,46 @@ def test_progress_time_moves_while_the_solver_is_silent(w, db, monkeypatch):
     monkeypatch.setattr(solve_module, "solve", quiet_solve)
     jobs.run_solver(run.id)
     assert seen == [5, 10, 15]
+
+
+ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs real concurrent connections (PostgreSQL)")
+def test_two_proposals_at_the_same_moment_start_one_run(app, w, db, monkeypatch):
+    """Found on gunicorn with two workers: the lead pressed "Propose plan" in two tabs at
+    once and two solver runs of the same team ran side by side (two drafts, both cores).
+    The second request now waits for the first one's run and is given it."""
+    real_build = jobs.build_problem
+
+    def slow_build(*args, **kwargs):  # widen the gap between the check and the insert
+        import time
+
+        time.sleep(0.5)
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "build_problem", slow_build)
+    team_id, lead_id = w.team.id, w.lead.id
+    db.session.remove()
+    barrier = threading.Barrier(2)
+    got: list[int] = []
+
+    def press() -> None:
+        with app.app_context():  # its own session and connection
+            try:
+                team = db.session.get(type(w.team), team_id)
+                lead = db.session.get(type(w.lead), lead_id)
+                barrier.wait(timeout=10)
+                run = jobs.start_run(team, START, 3, lead, time_limit_s=1)
+                db.session.commit()
+                got.append(run.id)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=press) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(got) == 2 and got[0] == got[1], got
+    assert db.session.scalar(sa.select(sa.func.count(SolverRun.id))) == 1

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from config import TestConfig
 from extensions import db as _db
-from scheduling import boardplan, edits, jobs
+from scheduling import boardplan, edits, jobs, published
 from scheduling.models import Plan, Visit
 from teams.models import StaffMember, User
 from tests import factories
@@ -137,3 +137,39 @@ def test_a_solver_result_without_edits_meanwhile_is_stored(w, db):
     db.session.commit()
     run = jobs.run_solver(run.id, workers=1)
     assert run.state == "done" and run.plan_id == newest_plan(db).id
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs real concurrent connections (PostgreSQL)")
+def test_two_writers_that_logged_an_audit_event_both_get_the_team_lock(app, w, db):
+    """Found on gunicorn: the lead's "Spara" on a care need, sent twice, deadlocked (a 500).
+    Each request had written an audit event of the team (its foreign key holds a KEY SHARE
+    lock on the team's row) before it asked for the team lock; a FOR UPDATE lock waits for
+    every KEY SHARE, so each waited for the other. The team lock is a lock between its own
+    takers (FOR NO KEY UPDATE) and lets foreign keys to the team be."""
+    import audit
+
+    team_id = w.team.id
+    db.session.remove()
+    barrier = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def write() -> None:
+        with app.app_context():  # its own session and connection
+            try:
+                team = _db.session.get(type(w.team), team_id)
+                audit.log("test.write", team, team_id=team_id)
+                barrier.wait(timeout=10)
+                published.lock_team(team_id)
+                _db.session.commit()
+            except BaseException as exc:  # noqa: BLE001 (reported below)
+                _db.session.rollback()
+                failures.append(exc)
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=write) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert failures == []

@@ -1,16 +1,20 @@
 """Staff self-service: Min vecka and Mina pass (teams/selfservice.py, teams/shiftrules.py)."""
 
+import threading
 from datetime import datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from audit import AuditEvent
+from config import TestConfig
 from scheduling.models import Assignment, Plan
 from teams.models import Absence, Shift
 from teams.wishes import Wish
 from tests.scheduling.board_world import board_world
 from timeutil import local_today
+
+ON_POSTGRES = TestConfig.SQLALCHEMY_DATABASE_URI.startswith("postgresql")
 
 
 @pytest.fixture
@@ -265,6 +269,38 @@ def test_sick_today_asks_first_then_registers_once(w, client, auth, db):
     response = client.post("/me/sick-today", follow_redirects=True)
     assert "redan registrerad" in page(response)
     assert db.session.scalar(sa.select(sa.func.count(Absence.id))) == 1
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs real concurrent connections (PostgreSQL)")
+def test_sick_today_tapped_twice_at_once_registers_once(app, w, db):
+    """Found on gunicorn: two taps on "Ja, sjuk i dag" (a double tap; the confirm form has no
+    one-time token) both found no sickness registered yet and saved two sick absences for
+    the day. The second now waits for the first and finds it."""
+    from tests import factories
+
+    clients = []
+    for _ in range(2):
+        c = app.test_client()
+        c.post("/login", data={"username": "anna", "password": factories.PASSWORD})
+        clients.append(c)
+    anna_id = w.anna.id
+    db.session.remove()  # the requests use their own connections
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def tap(c) -> None:
+        with app.app_context():
+            barrier.wait(timeout=10)
+            statuses.append(c.post("/me/sick-today").status_code)
+
+    threads = [threading.Thread(target=tap, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert statuses == [302, 302]
+    rows = db.session.scalars(sa.select(Absence).where(Absence.staff_id == anna_id)).all()
+    assert [(a.kind, a.start_date) for a in rows] == [("sick", local_today())]
 
 
 def test_sick_today_without_a_shift_today_says_so_and_saves_nothing(w, client, auth, db):
