@@ -9,11 +9,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import BadRequest
 from wtforms import DateField, SelectChoice, SelectMultipleField, StringField, fields
 from wtforms.validators import NumberRange, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
-
-from werkzeug.exceptions import BadRequest
 
 import formtokens
 from timeutil import date_bounds, in_bounds, local_today, monday_of, parse_day, parse_week

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from extensions import MAX_ID, db
-from formutil import Refused, bounds_message
 from followup.records import BASES, Window
+from formutil import Refused, bounds_message
 from teams.models import Team
 from timeutil import parse_day
 

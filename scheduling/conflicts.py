@@ -212,6 +212,14 @@ REASONS = {
     "no_skilled_staff_on_shift": _l(
         "Nobody on shift %(day)s %(window)s has the delegation or skill: %(skills)s."
     ),
+    # the same two codes for a double visit that too few could take (data: count, needed)
+    "too_few_on_shift": _l(
+        "Only %(count)s work %(day)s %(window)s, and the visit needs %(needed)s staff."
+    ),
+    "too_few_skilled_on_shift": _l(
+        "Only %(count)s of those on shift %(day)s %(window)s have %(skills)s, and the visit "
+        "needs %(needed)s staff with it."
+    ),
     "refused_by_client": _l("The client has said no to the only staff who could come."),
     "pin_conflict": _l(
         "Claims collide: the staff who claimed it cannot also do their other visits."
@@ -228,6 +236,12 @@ REASONS = {
         "Give their other visits to someone else, or bring in someone with %(skills)s."
     ),
     "not_placed": _l("Not placed in the plan yet."),
+}
+
+
+TOO_FEW = {
+    "no_staff_on_shift": "too_few_on_shift",
+    "no_skilled_staff_on_shift": "too_few_skilled_on_shift",
 }
 
 
@@ -252,6 +266,8 @@ def unassigned_reason(entry: dict | None) -> str:
     code = entry.get("code") or "not_placed"
     if code == "capacity" and data["skills"] and "count" in data:
         code = "capacity_skilled"
+    elif "needed" in data:  # a double visit that too few on shift could take
+        code = TOO_FEW.get(code, code)
     template = REASONS.get(code)
     if template is None:
         return entry.get("reason") or str(REASONS["not_placed"])

@@ -26,22 +26,40 @@ def _on_shift(p: Problem, v: Visit) -> list[str]:
     return [s.id for s in p.staff if p.holding_shifts(s, lo, hi, v.duration)]
 
 
+def _too_few(able: list[str], v: Visit) -> dict:
+    """For a double visit some could take but too few: how many could, and how many it
+    needs (data: `count`, `needed`); {} when nobody could."""
+    return {"count": len(able), "needed": v.staff_required} if able else {}
+
+
+def _needs(v: Visit, short: dict) -> str:
+    return f"; the visit needs {v.staff_required}" if short else ""
+
+
 def diagnose(p: Problem, v: Visit) -> Unassigned | None:
     """The reason no plan can hold the visit, or None when someone could take it."""
     when = _when(p, v)
     on_shift = _on_shift(p, v)
     if len(on_shift) < v.staff_required:
+        short = _too_few(on_shift, v)
+        who = f"only {len(on_shift)} staff" if short else "no staff"
         return Unassigned(
-            v.id, f"no staff on shift {when['day']} {when['window']}", "no_staff_on_shift", when
+            v.id,
+            f"{who} on shift {when['day']} {when['window']}{_needs(v, short)}",
+            "no_staff_on_shift",
+            {**when, **short},
         )
     skilled = [s for s in on_shift if v.skills <= p.staff_by_id[s].skills]
     if len(skilled) < v.staff_required:
         skills = sorted(v.skills)
+        short = _too_few(skilled, v)
+        who = f"only {len(skilled)} staff" if short else "no staff"
         return Unassigned(
             v.id,
-            f"no staff with skill {', '.join(skills)} on shift {when['day']} {when['window']}",
+            f"{who} with skill {', '.join(skills)} on shift {when['day']} {when['window']}"
+            f"{_needs(v, short)}",
             "no_skilled_staff_on_shift",
-            {"skills": skills, **when},
+            {"skills": skills, **when, **short},
         )
     refused = sorted(p.client_by_id[v.client].refused_staff & set(skilled))
     if len(skilled) - len(refused) < v.staff_required:

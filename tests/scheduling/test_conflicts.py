@@ -133,3 +133,24 @@ def test_left_out_for_busy_skilled_staff_names_the_skill_and_what_to_do(w):
     assert conflicts.unassigned_reason(entry) == (
         "Ingen plats: personalen som arbetar tis 24 nov. 17:11–18:01 är upptagen med andra besök."
     )
+
+
+def test_a_double_visit_too_few_could_take_says_how_many_it_needs(w):
+    """Two needed with lift, one on shift has it: the page said nobody on shift had lift."""
+    data = {"day": "2026-11-24", "window": "07:00-08:00", "skills": ["lift"], "count": 1}
+    entry = {"code": "no_skilled_staff_on_shift", "reason": NOT_PARSED,
+             "data": {**data, "needed": 2}}  # fmt: skip
+    assert conflicts.unassigned_reason(entry) == (
+        "Bara 1 av dem som arbetar tis 24 nov. 07:00–08:00 har lyft och förflyttning, "
+        "och besöket behöver 2 personal med det."
+    )
+    when = {"day": "2026-11-24", "window": "07:00-08:00"}
+    entry = {"code": "no_staff_on_shift", "reason": NOT_PARSED,
+             "data": {**when, "count": 1, "needed": 2}}  # fmt: skip
+    assert conflicts.unassigned_reason(entry) == (
+        "Bara 1 arbetar tis 24 nov. 07:00–08:00, och besöket behöver 2 personal."
+    )
+    entry = {"code": "no_skilled_staff_on_shift", "reason": NOT_PARSED,
+             "data": {**data, "skills": ["lift"]}}  # fmt: skip
+    del entry["data"]["count"]  # nobody with lift at all: the old sentence
+    assert "Ingen som arbetar" in conflicts.unassigned_reason(entry)

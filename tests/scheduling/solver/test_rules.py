@@ -198,3 +198,30 @@ def test_contradictory_pins_are_reported_not_raised():
     assert {v.rule for v in check_plan(p, plan)} <= {6}
     assert plan.status == "INFEASIBLE"
     assert {u.code for u in plan.unassigned} == {"pin_conflict"}
+
+
+def test_double_visit_with_one_skilled_on_shift_says_it_needs_two():
+    # Two on shift, one with lift: a lift visit for two cannot be held, and the reason says
+    # one has the skill and two are needed (it said nobody had it).
+    p = problem(
+        [staff("s1", skills=["lift"]), staff("s2")],
+        [client("c1")],
+        [visit("v1", "c1", "07:00", "08:00", skills=["lift"], staff_required=2)],
+    )
+    (u,) = solved(p).unassigned
+    assert u.code == "no_skilled_staff_on_shift"
+    assert u.data == {
+        "skills": ["lift"], "day": "2026-11-23", "window": "07:00-08:00", "count": 1, "needed": 2
+    }  # fmt: skip
+    assert u.reason == (
+        "only 1 staff with skill lift on shift 2026-11-23 07:00-08:00; the visit needs 2"
+    )
+
+
+def test_double_visit_with_one_on_shift_says_it_needs_two():
+    p = problem(
+        [staff("s1")], [client("c1")], [visit("v1", "c1", "07:00", "08:00", staff_required=2)]
+    )
+    (u,) = solved(p).unassigned
+    assert u.code == "no_staff_on_shift" and u.data["count"] == 1 and u.data["needed"] == 2
+    assert u.reason == "only 1 staff on shift 2026-11-23 07:00-08:00; the visit needs 2"
