@@ -11,7 +11,7 @@ published for every day, and a draft never puts back what a newer plan changed.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -141,3 +141,15 @@ def lock_team(team_id: int) -> None:
     KEY SHARE lock on it). With FOR UPDATE, two requests that had both written such a row
     and then asked for the lock waited for each other: a deadlock."""
     db.session.execute(sa.select(Team.id).where(Team.id == team_id).with_for_update(key_share=True))
+
+
+def published_visits_in(staff_id: int, team_id: int, start: datetime, end: datetime) -> int:
+    """How many visits (not cancelled) the published plans give the member with a start in
+    [start, end): the visits a shift removed there leaves with nobody on shift."""
+    chosen = ids_by_day(published_by_day(team_id, start.date(), end.date() + ONE_DAY))
+    return sum(
+        1
+        for rows in rows_on_days(chosen).values()
+        for a in rows
+        if a.staff_id == staff_id and start <= a.start < end and not a.visit.cancelled
+    )

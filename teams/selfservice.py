@@ -15,6 +15,7 @@ import audit
 from extensions import db
 from formutil import ConfirmForm, day_arg, form_page, week_arg
 from scheduling import weekdata
+from scheduling.published import published_visits_in
 from scheduling.sickcall import lock_member, report_sick, sick_on
 from teams import service, shiftrules
 from teams.access import (
@@ -197,9 +198,12 @@ def shift_delete(shift_id: int):
     shift = _own_shift_or_404(shift_id)
     staff, monday = shift.staff, monday_of(shift.start.date())
     if ConfirmForm().validate_on_submit():
+        left = published_visits_in(shift.staff_id, shift.staff.team_id, shift.start, shift.end)
         service.delete_shift(shift)
         db.session.commit()
         flash(_("Shift removed."))
+        if left:
+            flash(shiftrules.without_shift_warning(left), "warning")
     return back(staff, monday)
 
 

@@ -183,3 +183,12 @@ def copy_week(staff: StaffMember, source: date, target: date, user: User) -> tup
         skipped=skipped,
     )
     return copied, skipped
+
+
+def without_shift_warning(left: int) -> str:
+    """What removing a shift left behind: visits the published plan gives the member then."""
+    return _(
+        "Published visits on this shift now have nobody on shift: %(n)s. Give them away, or "
+        "ask the team lead to re-plan.",
+        n=left,
+    )

@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from clients.models import Client
 from extensions import db
 from formutil import ConfirmForm, form_page
-from teams import service
+from scheduling.published import published_visits_in
+from teams import service, shiftrules
 from teams.access import (
     TEAM_MEMBERS,
     acting_user,
@@ -184,9 +185,12 @@ def shift_delete(shift_id: int):
     shift = db.get_or_404(Shift, shift_id)
     staff = _schedule_owner_or_403(shift.staff_id)
     if ConfirmForm().validate_on_submit():
+        left = published_visits_in(shift.staff_id, shift.staff.team_id, shift.start, shift.end)
         service.delete_shift(shift)
         db.session.commit()
         flash(_("Shift removed."))
+        if left:
+            flash(shiftrules.without_shift_warning(left), "warning")
     return redirect(url_for(".staff_detail", staff_id=staff.id))
 
 

@@ -180,3 +180,26 @@ def test_a_cancelled_visit_is_off_the_week_and_the_board(w, client, auth, db):
     assert "Karin Holm" in board and "Lars Nord" not in board
     day = page(client.get(f"/teams/{w.team.id}/board?day={w.day.isoformat()}"))
     assert "Lars Nord" not in day
+
+
+@pytest.mark.parametrize(
+    "who, url", [("anna", "/me/shifts/{id}/delete"), ("lead", "/shifts/{id}/delete")]
+)
+def test_removing_a_shift_under_published_visits_warns(w, client, auth, db, who, url):
+    """Anna's shift holds her published 08:00 visit: removed (by her or by the lead), the page
+    says that visit now has nobody on shift (it was removed without a word). Cia's holds
+    none and says nothing more."""
+    from teams.models import Shift
+
+    anna_shift, cia_shift = (
+        db.session.scalar(sa.select(Shift).where(Shift.staff_id == s.id)) for s in (w.anna, w.cia)
+    )
+    auth.login(w.users[who].username)
+    r = client.post(url.format(id=anna_shift.id), follow_redirects=True)
+    assert "Arbetspasset är borttaget." in page(r)
+    assert "Publicerade besök på passet har nu ingen som arbetar: 1." in page(r)
+    assert db.session.get(Shift, anna_shift.id) is None
+    if who == "lead":
+        r = client.post(url.format(id=cia_shift.id), follow_redirects=True)
+        assert db.session.get(Shift, cia_shift.id) is None
+        assert "ingen som arbetar" not in page(r)
