@@ -86,7 +86,6 @@ def start_run(
 
 def launch(app: Flask, run_id: int) -> multiprocessing.Process:
     """Start the solver for a committed run in a separate, spawned process."""
-    multiprocessing.active_children()  # reaps finished runs
     ctx = multiprocessing.get_context("spawn")
     process = ctx.Process(
         target=child_main,
@@ -94,6 +93,9 @@ def launch(app: Flask, run_id: int) -> multiprocessing.Process:
         name=f"solver-run-{run_id}",
     )
     process.start()
+    # Reap it when it ends: a finished run must not linger as a zombie in the web worker
+    # until that worker happens to start the next one.
+    threading.Thread(target=process.join, name=f"reap-solver-run-{run_id}", daemon=True).start()
     return process
 
 
