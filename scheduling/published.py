@@ -19,6 +19,7 @@ import sqlalchemy.orm as so
 from extensions import db
 from scheduling.models import Assignment, Plan, Visit
 from teams.models import Team
+from timeutil import local_now
 
 ONE_DAY = timedelta(days=1)
 
@@ -144,8 +145,12 @@ def lock_team(team_id: int) -> None:
 
 
 def published_visits_in(staff_id: int, team_id: int, start: datetime, end: datetime) -> int:
-    """How many visits (not cancelled) the published plans give the member with a start in
-    [start, end): the visits a shift removed there leaves with nobody on shift."""
+    """How many visits still to come (not cancelled, not begun) the published plans give the
+    member with a start in [start, end): those a shift removed there leaves with nobody on
+    shift. Visits already begun are history, not work to hand over."""
+    start = max(start, local_now())
+    if start >= end:
+        return 0
     chosen = ids_by_day(published_by_day(team_id, start.date(), end.date() + ONE_DAY))
     return sum(
         1

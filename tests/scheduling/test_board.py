@@ -1,5 +1,7 @@
 """The week board, the körlista, a client's view and the edit pages (scheduling/board.py)."""
 
+from datetime import datetime, time
+
 import pytest
 import sqlalchemy as sa
 
@@ -185,11 +187,13 @@ def test_a_cancelled_visit_is_off_the_week_and_the_board(w, client, auth, db):
 @pytest.mark.parametrize(
     "who, url", [("anna", "/me/shifts/{id}/delete"), ("lead", "/shifts/{id}/delete")]
 )
-def test_removing_a_shift_under_published_visits_warns(w, client, auth, db, who, url):
-    """Anna's shift holds her published 08:00 visit: removed (by her or by the lead), the page
-    says that visit now has nobody on shift (it was removed without a word). Cia's holds
-    none and says nothing more."""
+def test_removing_a_shift_under_published_visits_warns(w, client, auth, db, clock, who, url):
+    """Anna's shift holds her published 08:00 visit: removed (by her or by the lead) before
+    it, the page says that visit now has nobody on shift (it was removed without a word).
+    Cia's holds none and says nothing more."""
     from teams.models import Shift
+
+    clock(datetime.combine(w.day, time(4, 0)))  # 05:00 or 06:00 in Sweden: before 08:00
 
     anna_shift, cia_shift = (
         db.session.scalar(sa.select(Shift).where(Shift.staff_id == s.id)) for s in (w.anna, w.cia)
@@ -203,3 +207,14 @@ def test_removing_a_shift_under_published_visits_warns(w, client, auth, db, who,
         r = client.post(url.format(id=cia_shift.id), follow_redirects=True)
         assert db.session.get(Shift, cia_shift.id) is None
         assert "ingen som arbetar" not in page(r)
+
+
+def test_removing_a_shift_whose_visits_have_begun_says_nothing_more(w, client, auth, db, clock):
+    """Removed after the visit's start (noon that day), nothing is left to hand over."""
+    from teams.models import Shift
+
+    clock(datetime.combine(w.day, time(11, 0)))  # 12:00 or 13:00 in Sweden
+    shift = db.session.scalar(sa.select(Shift).where(Shift.staff_id == w.anna.id))
+    auth.login("anna")
+    r = client.post(f"/me/shifts/{shift.id}/delete", follow_redirects=True)
+    assert "Arbetspasset är borttaget." in page(r) and "ingen som arbetar" not in page(r)
