@@ -40,6 +40,27 @@ def test_snapshots_are_kept_once_computed(pilot, db):
     assert jobs.snapshot_missing(today=START + timedelta(days=21)) == 0
 
 
+def test_a_weekly_snapshot_counts_the_visits_of_its_own_window(pilot, db):
+    # The job loads the weeks START+7 and START+14 in one go (START .. START+27); each
+    # snapshot's visit counts are its own 14 days: 14 x 3 + the alarm = 43, then 7 x 3 = 21
+    # (the second window's last week has no visits). They stored 43 and 43 (the span's).
+    from datetime import datetime, time
+
+    from followup import service
+
+    jobs.snapshot_missing(today=START + timedelta(days=21))
+    rows = db.session.scalars(sa.select(MetricSnapshot).order_by(MetricSnapshot.week_start))
+    keys = ("visits", "visits_planned", "visits_performed")
+    counts = [tuple(s.data[k] for k in keys) for s in rows]
+    assert counts == [(43, 43, 43), (21, 21, 21)]
+    # The same as the window loaded on its own.
+    alone = service.load_team(
+        pilot.team_a, jobs.snapshot_window(START + timedelta(days=14)),
+        datetime.combine(START + timedelta(days=21), time()),
+    )  # fmt: skip
+    assert service.summary(alone)["visits"] == 21
+
+
 def test_lead_dashboard_own_team_only(pilot, auth, client):
     auth.login("lead-a")
     page = client.get("/followup/team")
