@@ -2,8 +2,8 @@
 
 No names, addresses, coordinates, ids or free text leave here: clients and staff get fresh
 random pseudonyms per export, ages are bands, dates are day numbers of the window, times are
-rounded to 15 minutes, staff carry only role and substitute flag, sick leave is per team and
-month with small cells suppressed.
+rounded down to the quarter hour, staff carry only role and substitute flag, sick leave is
+per team and month with small cells suppressed.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from scheduling.models import Visit
 from teams.models import StaffMember
 from timeutil import local_today
 
-EXPORT_VERSION = "teamplan-export/2"  # 2: nothing after the export time is performed
+# 2: nothing after the export time is performed; 3: times rounded down to the quarter hour
+EXPORT_VERSION = "teamplan-export/3"
 HSL_SKILLS = ("insulin", "medication", "wound", "stoma", "catheter")
 Table = tuple[list[str], list[list]]
 
@@ -211,7 +212,8 @@ PRIVACY
 - Clients (K...) and staff (P...) carry random pseudonyms made for this export only; no key is kept.
 - No names, addresses, coordinates, phone numbers, ids or free text.
 - Ages as bands (<65, 65-79, 80+).
-- Times of day rounded to the nearest 15 minutes. Staff: role and substitute flag only.
+- Times of day rounded down to the quarter hour (07:53 -> 07:45), so a rounded start is
+  on the same side of 07:00 and 22:00 as the real one. Staff: role and substitute flag only.
 - Delegated health-care tasks only as hsl_task yes/no.
 - Sick leave only per team and month; a cell with fewer than {min_cell} persons is suppressed.
 

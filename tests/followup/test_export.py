@@ -1,8 +1,9 @@
 """The evaluator export: a zip with a data dictionary, and no name or address anywhere."""
 
+import csv
 import io
 import zipfile
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import openpyxl
 import pytest
@@ -10,7 +11,10 @@ import sqlalchemy as sa
 
 from audit import AuditEvent
 from clients.models import Client
-from teams.models import StaffMember, Team
+from scheduling.models import Assignment, Visit
+from teams.models import HEALTH_CARE_PROFESSIONS, StaffMember, Team
+from tests import factories
+from tests.followup.conftest import START
 
 URL = "/followup/export?team={team}&start=2026-11-02&days=14&format={fmt}"
 
@@ -61,7 +65,7 @@ def test_export_has_no_names_or_addresses(pilot, auth, client, db, fmt):
         for secret in secrets:
             assert secret not in text, f"{secret!r} in {name}"
     dictionary = files["data_dictionary.txt"]
-    for needle in ("teamplan-continuity/1", "2026-11-02", "suppressed", "15 minutes", "65"):
+    for needle in ("teamplan-continuity/1", "2026-11-02", "suppressed", "quarter hour", "65"):
         assert needle in dictionary
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "followup.export"))
     assert event.details["format"] == fmt and event.team_id == pilot.team_a.id
@@ -96,6 +100,56 @@ def test_export_rounds_times_and_bands_ages(pilot, auth, client):
     assert all(s[-2:] in ("00", "15", "30", "45") for s in starts)
     # Sick leave: team A has 4 staff, so the cell is suppressed.
     assert "suppressed" in files["sick_leave.csv"]
+
+
+def visits_counted_by_hand(files: dict) -> dict:
+    """What an evaluator counts from visits.csv, clients.csv and staff.csv: distinct
+    performed staff per eligible client over visits starting 07:00-21:59 that are not
+    alarms or meal deliveries, leaving out nurses, OTs and PTs."""
+    rows = list(csv.DictReader(io.StringIO(files["visits.csv"])))
+    roles = {r["staff"]: r["role"] for r in csv.DictReader(io.StringIO(files["staff.csv"]))}
+    clients = list(csv.DictReader(io.StringIO(files["clients.csv"])))
+    met = {c["client"]: set() for c in clients if c["eligible_performed"] == "yes"}
+    for r in rows:
+        if r["client"] not in met or r["kind"] in ("alarm", "meal_delivery"):
+            continue
+        if r["performed_start"] and "07:00" <= r["performed_start"] < "22:00":
+            met[r["client"]] |= {
+                s for s in r["performed_staff"].split() if roles[s] not in HEALTH_CARE_PROFESSIONS
+            }
+    return {k: len(v) for k, v in met.items()}
+
+
+def test_visits_near_07_and_22_count_by_hand_as_in_the_figure(
+    pilot, after_the_fortnight, auth, client, db
+):
+    # Klient A meets Sara and Lena every day (2). Extra: the substitute at 21:53 on day 1
+    # (counts: 3) and Cia with Dan at 06:53 on day 2 (before 07:00: they do not). Rounded
+    # to the nearest quarter the export showed 22:00 and 07:00, and a count by hand gave
+    # 2 + Cia + Dan = 4 against the figure's 3; rounded down it shows 21:45 and 06:45.
+    cia = factories.make_staff(pilot.team_a, "Cia Cederholm")
+    dan = factories.make_staff(pilot.team_a, "Dan Dahl")
+    for day, at, staff in ((0, time(21, 53), [pilot.sub]), (1, time(6, 53), [cia, dan])):
+        moment = datetime.combine(START + timedelta(days=day), at)
+        v = Visit(team=pilot.team_a, client=pilot.client_a, date=moment.date(), kind="evening",
+                  earliest_start=moment, latest_start=moment, duration_min=30)  # fmt: skip
+        db.session.add(v)
+        db.session.add_all(
+            Assignment(plan=pilot.plan, visit=v, staff=s, start=moment) for s in staff
+        )
+    db.session.commit()
+    auth.login("eval")
+    files = texts_of(client.get(URL.format(team=pilot.team_a.id, fmt="csv")).data)
+    figures = {
+        r["client"]: int(r["staff_performed"])
+        for r in csv.DictReader(io.StringIO(files["clients.csv"]))
+        if r["eligible_performed"] == "yes"
+    }
+    assert list(figures.values()) == [3]
+    assert visits_counted_by_hand(files) == figures
+    starts = {r["performed_start"] for r in csv.DictReader(io.StringIO(files["visits.csv"]))}
+    assert {"21:45", "06:45"} <= starts and not {"22:00", "07:00"} & starts
+    assert "teamplan-export/3" in files["data_dictionary.txt"]
 
 
 def test_export_access(pilot, auth, client):
