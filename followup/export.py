@@ -24,8 +24,9 @@ from scheduling.models import Visit
 from teams.models import StaffMember
 from timeutil import local_today
 
-# 2: nothing after the export time is performed; 3: times rounded down to the quarter hour
-EXPORT_VERSION = "teamplan-export/3"
+# 2: nothing after the export time is performed; 3: times rounded down to the quarter hour;
+# 4: continuity only for a 14-day window
+EXPORT_VERSION = "teamplan-export/4"
 HSL_SKILLS = ("insulin", "medication", "wound", "stoma", "catheter")
 Table = tuple[list[str], list[list]]
 
@@ -45,7 +46,7 @@ def build_tables(data: service.TeamData) -> dict[str, Table]:
     staff_names = pseudonyms([s.id for s in data.staff], "P")
     return {
         "summary": summary_table(data, results),
-        "continuity_distribution": distribution_table(results),
+        "continuity_distribution": distribution_table(results, official_window(data)),
         "clients": clients_table(data, results, client_names),
         "visits": visits_table(data, client_names, staff_names),
         "staff": staff_table(data, staff_names),
@@ -53,17 +54,29 @@ def build_tables(data: service.TeamData) -> dict[str, Table]:
     }
 
 
+def official_window(data: service.TeamData) -> bool:
+    """The continuity figure is defined over 14 days (DOMAIN.md section 2): over another
+    window (the export takes 1-366 days) it is left empty rather than counted over that
+    window under the 14-day label."""
+    return data.window.days == cont.WINDOW_DAYS
+
+
+NOT_14_DAYS = "only for a window of 14 days"
+
+
 def summary_table(data: service.TeamData, results: dict) -> Table:
     s = service.summary(data)
     rows = []
+    official = official_window(data)
     for basis, r in results.items():
-        rows += [
+        figures = [
             [f"continuity_{basis}_mean", num(r.mean), "staff per client, 14 days"],
             [f"continuity_{basis}_median", num(r.median, 1), "staff per client, 14 days"],
             [f"continuity_{basis}_share_over_20_pct", pct(r.share_over_20), "%"],
             [f"continuity_{basis}_eligible_clients", r.eligible_clients, "clients"],
-            [f"continuity_{basis}_all_clients_mean", num(r.all_clients_mean), "no filters"],
         ]
+        rows += figures if official else [[name, "", NOT_14_DAYS] for name, *_rest in figures]
+        rows.append([f"continuity_{basis}_all_clients_mean", num(r.all_clients_mean), "no filters"])
     fairness = workload.unsocial_hours(data.shifts, data.absences, data.window)
     evenings = sorted(f["evenings"] for f in fairness.values()) or [0]
     weekends = sorted(f["weekend_days"] for f in fairness.values()) or [0]
@@ -97,18 +110,21 @@ def monthly(data: service.TeamData) -> dict:
     return out
 
 
-def distribution_table(results: dict) -> Table:
+def distribution_table(results: dict, official: bool = True) -> Table:
     rows = [[b, n, k] for b, r in results.items() for n, k in r.distribution.items()]
-    return ["basis", "distinct_staff", "clients"], rows
+    return ["basis", "distinct_staff", "clients"], rows if official else []
 
 
 def clients_table(data: service.TeamData, results: dict, names: dict) -> Table:
     planned, performed = results["planned"].per_client, results["performed"].per_client
+    official = official_window(data)
+    if not official:
+        planned, performed = {}, {}
     rows = [
         [
             names[c.id],
             age_band(c.birth_year, data.window.start.year),
-            "yes" if c.id in performed else "no",
+            ("yes" if c.id in performed else "no") if official else "",
             planned.get(c.id, ""),
             performed.get(c.id, ""),
         ]
@@ -222,6 +238,9 @@ continuity ({continuity}):
   distinct staff a client met in a 14-day window; reported as mean (official) and median,
   share of clients with more than 20, distribution, and the number of eligible clients.
   Filters: {filters}.
+  Given only for a window of exactly 14 days, the definition's period: for another length
+  the continuity figures, the distribution and the clients' eligible_performed,
+  staff_planned and staff_performed are left empty (all_clients_mean is still given).
   "planned" counts the published plan in force for each day; "performed" applies what
   staff recorded (cancelled and not done visits drop out; done by someone else counts the
   other person; a visit without a record counts as performed as published) and only counts

@@ -149,7 +149,30 @@ def test_visits_near_07_and_22_count_by_hand_as_in_the_figure(
     assert visits_counted_by_hand(files) == figures
     starts = {r["performed_start"] for r in csv.DictReader(io.StringIO(files["visits.csv"]))}
     assert {"21:45", "06:45"} <= starts and not {"22:00", "07:00"} & starts
-    assert "teamplan-export/3" in files["data_dictionary.txt"]
+
+
+def test_continuity_is_exported_only_for_a_14_day_window(pilot, after_the_fortnight, auth, client):
+    # Over the first 7 days Klient A met Sara and Lena on 2 visits every day: the export
+    # said "continuity_performed_mean 2.00, staff per client, 14 days" though it counted 7
+    # days (and a 28-day window asked for 2 visits on each of 28 days). Now it is empty.
+    auth.login("eval")
+    url = URL.replace("days=14", "days=7").format(team=pilot.team_a.id, fmt="csv")
+    files = texts_of(client.get(url).data)
+    summary = {r["metric"]: r for r in csv.DictReader(io.StringIO(files["summary.csv"]))}
+    for basis in ("planned", "performed"):
+        for figure in ("mean", "median", "share_over_20_pct", "eligible_clients"):
+            row = summary[f"continuity_{basis}_{figure}"]
+            assert (row["value"], row["unit"]) == ("", "only for a window of 14 days")
+        assert summary[f"continuity_{basis}_all_clients_mean"]["value"] != ""
+    assert files["continuity_distribution.csv"].splitlines()[1:] == []
+    clients = list(csv.DictReader(io.StringIO(files["clients.csv"])))
+    assert {
+        (c["eligible_performed"], c["staff_planned"], c["staff_performed"]) for c in clients
+    } == {("", "", "")}
+    assert "only for a window of exactly 14 days" in files["data_dictionary.txt"]
+    # The 14-day window still has it.
+    files = texts_of(client.get(URL.format(team=pilot.team_a.id, fmt="csv")).data)
+    assert "continuity_performed_mean,2.00," in files["summary.csv"]
 
 
 def test_export_access(pilot, auth, client):
