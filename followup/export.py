@@ -8,10 +8,11 @@ per team and month with small cells suppressed.
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import zipfile
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from openpyxl import Workbook
@@ -25,8 +26,8 @@ from teams.models import StaffMember
 from timeutil import local_today
 
 # 2: nothing after the export time is performed; 3: times rounded down to the quarter hour;
-# 4: continuity only for a 14-day window
-EXPORT_VERSION = "teamplan-export/4"
+# 4: continuity only for a 14-day window; 5: the monthly figure over the whole month
+EXPORT_VERSION = "teamplan-export/5"
 HSL_SKILLS = ("insulin", "medication", "wound", "stoma", "catheter")
 Table = tuple[list[str], list[list]]
 
@@ -96,17 +97,27 @@ def summary_table(data: service.TeamData, results: dict) -> Table:
     ]
     for kind, n in sorted(s["outcomes"].items()):
         rows.append([f"outcome_{kind}", n, "visits"])
-    for (y, m), clients in monthly(data).items():
-        rows.append([f"monthly_distinct_staff_mean_{y}-{m:02d}", num(clients), "Skönsmo variant"])
+    for (y, m), (mean, over) in monthly(data).items():
+        unit = "Skönsmo variant, whole month" if over else "Skönsmo variant, month not over"
+        rows.append([f"monthly_distinct_staff_mean_{y}-{m:02d}", num(mean), unit])
     return ["metric", "value", "unit"], rows
 
 
 def monthly(data: service.TeamData) -> dict:
+    """(year, month) -> (mean, whether the month is over) for each calendar month the window
+    touches, counted over the whole month as Skönsmo did and as the dashboard's monthly
+    chart does, not only over the month's days inside the window (9 days of a month are
+    not its figure). A month not over by the export time counts what was performed by then."""
     last = data.window.start + timedelta(days=data.window.days - 1)
     out = {}
     for y, m in service.months_between(data.window.start, last):
-        counts = cont.monthly_distinct_staff(data.visits, data.staff, y, m)
-        out[y, m] = cont.mean_or_none(n for n in counts.values() if n)
+        month = Window(date(y, m, 1), calendar.monthrange(y, m)[1])
+        visits = service.load_visits(data.team.id, month, data.as_of)
+        counts = cont.monthly_distinct_staff(visits, data.staff, y, m)
+        over = data.as_of is None or data.as_of >= datetime.combine(
+            service.window_end(month), time()
+        )
+        out[y, m] = (cont.mean_or_none(n for n in counts.values() if n), over)
     return out
 
 
@@ -248,8 +259,10 @@ continuity ({continuity}):
   still to come is never performed, whatever was recorded for it.
   all_clients_mean: the mean over every client with a visit, without any filter (the
   figure the planner shows for a plan); not comparable with the official figure.
-monthly_distinct_staff_mean ({monthly}): different staff per client per calendar month
-  (inside the window), same visit filters, every client with a visit counted.
+monthly_distinct_staff_mean ({monthly}): different staff per client per calendar month,
+  for each month the window touches, over the whole month (its days outside the window
+  too), same visit filters, every client with a visit counted; a month not over by the
+  "performed as of" time counts what was performed by then ("month not over").
 contact_person_share: share of performed visits with one of the client's contact persons.
 substitute_share: substitute minutes / all performed visit minutes, per staff place.
 punctuality: share of performed visits started inside their agreed start window.

@@ -175,6 +175,30 @@ def test_continuity_is_exported_only_for_a_14_day_window(pilot, after_the_fortni
     assert "continuity_performed_mean,2.00," in files["summary.csv"]
 
 
+def test_the_monthly_figure_counts_the_whole_month(pilot, auth, client, monkeypatch):
+    # Klient A meets Sara and Lena every day and Cia once, on 3 November; Yngve meets Sara.
+    # November: Klient A 3, Yngve 1 -> 2.00. An export of 9-22 November said 1.50 for
+    # "monthly_distinct_staff_mean_2026-11": it counted only the window's days of the month.
+    from followup import service
+    from tests.followup.conftest import add_visit
+
+    cia = factories.make_staff(pilot.team_a, "Cia Cederholm")
+    add_visit(pilot.team_a, pilot.client_a, START + timedelta(days=1), 10, [cia], plan=pilot.plan)
+    monkeypatch.setattr(service, "local_now", lambda: datetime(2026, 12, 1, 0, 0))
+    auth.login("eval")
+    url = URL.replace("2026-11-02", "2026-11-09").format(team=pilot.team_a.id, fmt="csv")
+    summary = {
+        r["metric"]: r
+        for r in csv.DictReader(io.StringIO(texts_of(client.get(url).data)["summary.csv"]))
+    }
+    row = summary["monthly_distinct_staff_mean_2026-11"]
+    assert (row["value"], row["unit"]) == ("2.00", "Skönsmo variant, whole month")
+    # Before the month is over it says so.
+    monkeypatch.setattr(service, "local_now", lambda: datetime(2026, 11, 23, 0, 0))
+    text = texts_of(client.get(url).data)["summary.csv"]
+    assert 'monthly_distinct_staff_mean_2026-11,2.00,"Skönsmo variant, month not over"' in text
+
+
 def test_export_access(pilot, auth, client):
     auth.login("lead-b")
     assert client.get(URL.format(team=pilot.team_a.id, fmt="csv")).status_code == 404
