@@ -92,6 +92,34 @@ def test_staff_records_outcome_of_own_visit(pilot, after_the_fortnight, auth, cl
     assert client.post(f"/followup/outcomes/{evening.id}", data={"kind": "done"}).status_code == 403
 
 
+def test_lead_says_whom_someone_else_replaced_on_a_double_visit(
+    pilot, after_the_fortnight, auth, client, db
+):
+    # Sara and Lena on Yngve's double visit; Vera came instead of the one with the higher id.
+    # The lead could not say whom, and the figures dropped the lower id (a guess): Vera and
+    # the wrong person stayed. Now the lead chooses, and is asked when she does not.
+    from followup import service
+    from followup.records import Window
+    from tests.followup.conftest import add_visit
+
+    low, high = sorted((pilot.staff_a, pilot.lead_a), key=lambda s: s.id)
+    visit = add_visit(pilot.team_a, pilot.young, START, 12, [low, high], plan=pilot.plan)
+    db.session.commit()
+    auth.login("lead-a")
+    page = client.get(f"/followup/outcomes?day={START}").get_data(as_text=True)
+    assert f'id="replaced-{visit.id}"' in page and "I stället för vem?" in page
+    url = f"/followup/outcomes/{visit.id}"
+    r = client.post(url, data={"kind": "done_by_other", "done_by": pilot.sub.id},
+                    follow_redirects=True)  # fmt: skip
+    assert "Välj vem som ersattes på besöket." in r.get_data(as_text=True)
+    assert db.session.scalar(sa.select(VisitOutcome)) is None
+    client.post(url, data={"kind": "done_by_other", "done_by": pilot.sub.id, "replaced": high.id})
+    row = db.session.scalar(sa.select(VisitOutcome))
+    assert (row.done_by_id, row.replaced_id) == (pilot.sub.id, high.id)
+    records = service.load_visits(pilot.team_a.id, Window(START, 1), service.local_now())
+    assert next(v for v in records if v.id == visit.id).staff("performed") == (pilot.sub.id, low.id)
+
+
 def test_lead_records_moved_visit_for_anyone(pilot, auth, client, db):
     visit = db.session.scalar(sa.select(Visit).where(Visit.client_id == pilot.young.id))
     auth.login("lead-a")
