@@ -100,7 +100,7 @@ def start_window(values: dict[str, str], errors: dict[str, str]) -> tuple[str, s
     if values["längd_min"].isdigit():
         minutes = int(values["längd_min"])
         window = datetime.combine(date.min, end) - datetime.combine(date.min, start)
-        if window < timedelta(minutes=minutes):
+        if window.total_seconds() < minutes * 60:  # timedelta(minutes=) overflows on 10**20
             errors.setdefault(
                 "tid_till",
                 _("The window is shorter than the visit (%(minutes)s min).", minutes=minutes),

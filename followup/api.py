@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
 
 from followup import service
 from followup.access import basis_from_args, team_for_followup, window_from_args
-from followup.continuity import CONTINUITY_DEFINITION
+from followup.continuity import CONTINUITY_DEFINITION, WINDOW_DAYS
 from followup.pseudonyms import pseudonyms
+from formutil import Refused
 from teams.access import roles
 from timeutil import local_today
 
@@ -23,6 +25,8 @@ def continuity():
     team = team_for_followup(request.args.get("team", type=int))
     # Default: the 14 whole days up to yesterday in Sweden, as the lead's page shows.
     window = window_from_args(local_today() - timedelta(days=14))
+    if window.days != WINDOW_DAYS:  # the figure is defined over 14 days (DOMAIN.md §2)
+        raise Refused(_("Continuity is counted over 14 days: choose 14 days."))
     basis = basis_from_args()
     result = service.continuity_for(service.load_team(team, window), basis)
     names = pseudonyms(result.per_client, "K")

@@ -2,16 +2,17 @@
 
 No names, addresses, coordinates, ids or free text leave here: clients and staff get fresh
 random pseudonyms per export, ages are bands, dates are day numbers of the window, times are
-rounded to 15 minutes, staff carry only role and substitute flag, sick leave is per team and
-month with small cells suppressed.
+rounded down to the quarter hour, staff carry only role and substitute flag, sick leave is
+per team and month with small cells suppressed.
 """
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import zipfile
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from openpyxl import Workbook
@@ -24,7 +25,9 @@ from scheduling.models import Visit
 from teams.models import StaffMember
 from timeutil import local_today
 
-EXPORT_VERSION = "teamplan-export/2"  # 2: nothing after the export time is performed
+# 2: nothing after the export time is performed; 3: times rounded down to the quarter hour;
+# 4: continuity only for a 14-day window; 5: the monthly figure over the whole month
+EXPORT_VERSION = "teamplan-export/5"
 HSL_SKILLS = ("insulin", "medication", "wound", "stoma", "catheter")
 Table = tuple[list[str], list[list]]
 
@@ -44,7 +47,7 @@ def build_tables(data: service.TeamData) -> dict[str, Table]:
     staff_names = pseudonyms([s.id for s in data.staff], "P")
     return {
         "summary": summary_table(data, results),
-        "continuity_distribution": distribution_table(results),
+        "continuity_distribution": distribution_table(results, official_window(data)),
         "clients": clients_table(data, results, client_names),
         "visits": visits_table(data, client_names, staff_names),
         "staff": staff_table(data, staff_names),
@@ -52,17 +55,29 @@ def build_tables(data: service.TeamData) -> dict[str, Table]:
     }
 
 
+def official_window(data: service.TeamData) -> bool:
+    """The continuity figure is defined over 14 days (DOMAIN.md section 2): over another
+    window (the export takes 1-366 days) it is left empty rather than counted over that
+    window under the 14-day label."""
+    return data.window.days == cont.WINDOW_DAYS
+
+
+NOT_14_DAYS = "only for a window of 14 days"
+
+
 def summary_table(data: service.TeamData, results: dict) -> Table:
     s = service.summary(data)
     rows = []
+    official = official_window(data)
     for basis, r in results.items():
-        rows += [
+        figures = [
             [f"continuity_{basis}_mean", num(r.mean), "staff per client, 14 days"],
             [f"continuity_{basis}_median", num(r.median, 1), "staff per client, 14 days"],
             [f"continuity_{basis}_share_over_20_pct", pct(r.share_over_20), "%"],
             [f"continuity_{basis}_eligible_clients", r.eligible_clients, "clients"],
-            [f"continuity_{basis}_all_clients_mean", num(r.all_clients_mean), "no filters"],
         ]
+        rows += figures if official else [[name, "", NOT_14_DAYS] for name, *_rest in figures]
+        rows.append([f"continuity_{basis}_all_clients_mean", num(r.all_clients_mean), "no filters"])
     fairness = workload.unsocial_hours(data.shifts, data.absences, data.window)
     evenings = sorted(f["evenings"] for f in fairness.values()) or [0]
     weekends = sorted(f["weekend_days"] for f in fairness.values()) or [0]
@@ -82,32 +97,45 @@ def summary_table(data: service.TeamData, results: dict) -> Table:
     ]
     for kind, n in sorted(s["outcomes"].items()):
         rows.append([f"outcome_{kind}", n, "visits"])
-    for (y, m), clients in monthly(data).items():
-        rows.append([f"monthly_distinct_staff_mean_{y}-{m:02d}", num(clients), "Skönsmo variant"])
+    for (y, m), (mean, over) in monthly(data).items():
+        unit = "Skönsmo variant, whole month" if over else "Skönsmo variant, month not over"
+        rows.append([f"monthly_distinct_staff_mean_{y}-{m:02d}", num(mean), unit])
     return ["metric", "value", "unit"], rows
 
 
 def monthly(data: service.TeamData) -> dict:
+    """(year, month) -> (mean, whether the month is over) for each calendar month the window
+    touches, counted over the whole month as Skönsmo did and as the dashboard's monthly
+    chart does, not only over the month's days inside the window (9 days of a month are
+    not its figure). A month not over by the export time counts what was performed by then."""
     last = data.window.start + timedelta(days=data.window.days - 1)
     out = {}
     for y, m in service.months_between(data.window.start, last):
-        counts = cont.monthly_distinct_staff(data.visits, data.staff, y, m)
-        out[y, m] = cont.mean_or_none(n for n in counts.values() if n)
+        month = Window(date(y, m, 1), calendar.monthrange(y, m)[1])
+        visits = service.load_visits(data.team.id, month, data.as_of)
+        counts = cont.monthly_distinct_staff(visits, data.staff, y, m)
+        over = data.as_of is None or data.as_of >= datetime.combine(
+            service.window_end(month), time()
+        )
+        out[y, m] = (cont.mean_or_none(n for n in counts.values() if n), over)
     return out
 
 
-def distribution_table(results: dict) -> Table:
+def distribution_table(results: dict, official: bool = True) -> Table:
     rows = [[b, n, k] for b, r in results.items() for n, k in r.distribution.items()]
-    return ["basis", "distinct_staff", "clients"], rows
+    return ["basis", "distinct_staff", "clients"], rows if official else []
 
 
 def clients_table(data: service.TeamData, results: dict, names: dict) -> Table:
     planned, performed = results["planned"].per_client, results["performed"].per_client
+    official = official_window(data)
+    if not official:
+        planned, performed = {}, {}
     rows = [
         [
             names[c.id],
             age_band(c.birth_year, data.window.start.year),
-            "yes" if c.id in performed else "no",
+            ("yes" if c.id in performed else "no") if official else "",
             planned.get(c.id, ""),
             performed.get(c.id, ""),
         ]
@@ -211,7 +239,8 @@ PRIVACY
 - Clients (K...) and staff (P...) carry random pseudonyms made for this export only; no key is kept.
 - No names, addresses, coordinates, phone numbers, ids or free text.
 - Ages as bands (<65, 65-79, 80+).
-- Times of day rounded to the nearest 15 minutes. Staff: role and substitute flag only.
+- Times of day rounded down to the quarter hour (07:53 -> 07:45), so a rounded start is
+  on the same side of 07:00 and 22:00 as the real one. Staff: role and substitute flag only.
 - Delegated health-care tasks only as hsl_task yes/no.
 - Sick leave only per team and month; a cell with fewer than {min_cell} persons is suppressed.
 
@@ -220,6 +249,9 @@ continuity ({continuity}):
   distinct staff a client met in a 14-day window; reported as mean (official) and median,
   share of clients with more than 20, distribution, and the number of eligible clients.
   Filters: {filters}.
+  Given only for a window of exactly 14 days, the definition's period: for another length
+  the continuity figures, the distribution and the clients' eligible_performed,
+  staff_planned and staff_performed are left empty (all_clients_mean is still given).
   "planned" counts the published plan in force for each day; "performed" applies what
   staff recorded (cancelled and not done visits drop out; done by someone else counts the
   other person; a visit without a record counts as performed as published) and only counts
@@ -227,8 +259,10 @@ continuity ({continuity}):
   still to come is never performed, whatever was recorded for it.
   all_clients_mean: the mean over every client with a visit, without any filter (the
   figure the planner shows for a plan); not comparable with the official figure.
-monthly_distinct_staff_mean ({monthly}): different staff per client per calendar month
-  (inside the window), same visit filters, every client with a visit counted.
+monthly_distinct_staff_mean ({monthly}): different staff per client per calendar month,
+  for each month the window touches, over the whole month (its days outside the window
+  too), same visit filters, every client with a visit counted; a month not over by the
+  "performed as of" time counts what was performed by then ("month not over").
 contact_person_share: share of performed visits with one of the client's contact persons.
 substitute_share: substitute minutes / all performed visit minutes, per staff place.
 punctuality: share of performed visits started inside their agreed start window.

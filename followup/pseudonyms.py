@@ -26,9 +26,12 @@ def age_band(birth_year: int | None, year: int) -> str:
 
 
 def rounded_time(moment: datetime | None) -> str:
-    """HH:MM rounded to the nearest 15 minutes (ties up)."""
+    """HH:MM rounded down to the quarter hour (07:53 -> 07:45). Down, not to the nearest:
+    the continuity limits 07:00 and 22:00 are quarter hours, so a rounded start lies on
+    the same side of them as the real one (21:53 -> 21:45 still counts, 06:53 -> 06:45
+    still does not) and the export's visits can be counted again by hand."""
     if moment is None:
         return ""
     minutes = moment.hour * 60 + moment.minute
-    minutes = (minutes + ROUND_MINUTES // 2) // ROUND_MINUTES * ROUND_MINUTES % (24 * 60)
+    minutes = minutes // ROUND_MINUTES * ROUND_MINUTES
     return f"{minutes // 60:02d}:{minutes % 60:02d}"

@@ -235,6 +235,9 @@ def summary(data: TeamData) -> dict:
             "all_clients_mean": r.all_clients_mean,
             "distribution": {str(k): n for k, n in r.distribution.items()},
         }
+    # The nightly job loads several weeks at once and cuts them into windows: count only
+    # the window's own visits (the metric functions filter by the window themselves).
+    in_window = [v for v in data.visits if data.window.contains(v.day)]
     use = workload.time_use(data.visits, data.shifts, data.absences, data.window, data.travel)
     subs = workload.substitute_use(data.visits, data.staff, data.window)
     out |= {
@@ -245,9 +248,9 @@ def summary(data: TeamData) -> dict:
         "client_time_share": use.client_share,
         "travel_share": use.travel_share,
         "work_minutes": use.work_minutes,
-        "visits": len(data.visits),
-        "visits_planned": sum(bool(v.staff("planned")) for v in data.visits),
-        "visits_performed": sum(v.performed() for v in data.visits if not v.cancelled),
+        "visits": len(in_window),
+        "visits_planned": sum(bool(v.staff("planned")) for v in in_window),
+        "visits_performed": sum(v.performed() for v in in_window if not v.cancelled),
         "outcomes": workload.day_changes(data.visits, data.window),
         "plan_changes": workload.plan_changes(published_versions(data.team.id, data.window)),
     }

@@ -152,6 +152,13 @@ def record(visit_id: int):
             flash(_("Give the new start time."), "error")
             return redirect(back)
     replaced = me if (me in ids and current_user.role != "lead") else None
+    if kind == "done_by_other" and replaced is None and len(ids) > 1:
+        # A double-staffed visit recorded by the lead: whom the other person replaced is
+        # asked, not guessed (the figures count the one who stayed and the one who came).
+        replaced = known_id(request.form.get("replaced", type=int))
+        if replaced not in ids:
+            flash(_("Choose who was replaced on the visit."), "error")
+            return redirect(back)
     try:
         service.record_outcome(
             visit, kind, acting_user(), done_by, replaced, moved, assigned=assigned

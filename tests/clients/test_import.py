@@ -196,6 +196,9 @@ ROW_ERRORS = [
     ({"längd_min": "-5"}, "Rad 4, kolumn längd_min: Ange mellan 5 och 480 minuter."),
     ({"längd_min": "9000", "tid_till": "23:59"},
      "Rad 4, kolumn längd_min: Ange mellan 5 och 480 minuter."),
+    # More minutes than a timedelta holds (found by tests/test_fuzz.py): a 500 before.
+    ({"längd_min": "99999999999999999999"},
+     "Rad 4, kolumn längd_min: Ange mellan 5 och 480 minuter."),
     ({"veckodagar": "mån, fredagsmys"}, "Rad 4, kolumn veckodagar: Okänd veckodag: fredagsmys."),
     ({"kompetens": "Flygcertifikat"}, "Rad 4, kolumn kompetens: Okänt värde: Flygcertifikat."),
     ({"insats": "Dans"}, "Rad 4, kolumn insats: Okänt värde: Dans."),

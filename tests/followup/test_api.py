@@ -66,6 +66,16 @@ def test_performed_basis_follows_recorded_outcomes(pilot, after_the_fortnight, a
     assert planned["mean"] == 2 and performed["mean"] == 3
 
 
+@pytest.mark.parametrize("days", [7, 28])
+def test_the_api_refuses_another_window_than_14_days(pilot, auth, client, days):
+    # It answered mean 2 for 7 days (and 0 eligible clients for 28) as the 14-day figure.
+    auth.login("eval")
+    r = client.get(URL.replace("days=14", f"days={days}").format(team=pilot.team_a.id,
+                                                                  basis="performed"))  # fmt: skip
+    assert r.status_code == 400
+    assert "Kontinuiteten räknas över 14 dagar: välj 14 dagar." in r.get_data(as_text=True)
+
+
 def test_continuity_api_access(pilot, auth, client):
     url = URL.format(team=pilot.team_a.id, basis="planned")
     auth.login("lead-b")

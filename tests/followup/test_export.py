@@ -1,8 +1,9 @@
 """The evaluator export: a zip with a data dictionary, and no name or address anywhere."""
 
+import csv
 import io
 import zipfile
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import openpyxl
 import pytest
@@ -10,7 +11,10 @@ import sqlalchemy as sa
 
 from audit import AuditEvent
 from clients.models import Client
-from teams.models import StaffMember, Team
+from scheduling.models import Assignment, Visit
+from teams.models import HEALTH_CARE_PROFESSIONS, StaffMember, Team
+from tests import factories
+from tests.followup.conftest import START
 
 URL = "/followup/export?team={team}&start=2026-11-02&days=14&format={fmt}"
 
@@ -61,7 +65,7 @@ def test_export_has_no_names_or_addresses(pilot, auth, client, db, fmt):
         for secret in secrets:
             assert secret not in text, f"{secret!r} in {name}"
     dictionary = files["data_dictionary.txt"]
-    for needle in ("teamplan-continuity/1", "2026-11-02", "suppressed", "15 minutes", "65"):
+    for needle in ("teamplan-continuity/1", "2026-11-02", "suppressed", "quarter hour", "65"):
         assert needle in dictionary
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "followup.export"))
     assert event.details["format"] == fmt and event.team_id == pilot.team_a.id
@@ -96,6 +100,103 @@ def test_export_rounds_times_and_bands_ages(pilot, auth, client):
     assert all(s[-2:] in ("00", "15", "30", "45") for s in starts)
     # Sick leave: team A has 4 staff, so the cell is suppressed.
     assert "suppressed" in files["sick_leave.csv"]
+
+
+def visits_counted_by_hand(files: dict) -> dict:
+    """What an evaluator counts from visits.csv, clients.csv and staff.csv: distinct
+    performed staff per eligible client over visits starting 07:00-21:59 that are not
+    alarms or meal deliveries, leaving out nurses, OTs and PTs."""
+    rows = list(csv.DictReader(io.StringIO(files["visits.csv"])))
+    roles = {r["staff"]: r["role"] for r in csv.DictReader(io.StringIO(files["staff.csv"]))}
+    clients = list(csv.DictReader(io.StringIO(files["clients.csv"])))
+    met = {c["client"]: set() for c in clients if c["eligible_performed"] == "yes"}
+    for r in rows:
+        if r["client"] not in met or r["kind"] in ("alarm", "meal_delivery"):
+            continue
+        if r["performed_start"] and "07:00" <= r["performed_start"] < "22:00":
+            met[r["client"]] |= {
+                s for s in r["performed_staff"].split() if roles[s] not in HEALTH_CARE_PROFESSIONS
+            }
+    return {k: len(v) for k, v in met.items()}
+
+
+def test_visits_near_07_and_22_count_by_hand_as_in_the_figure(
+    pilot, after_the_fortnight, auth, client, db
+):
+    # Klient A meets Sara and Lena every day (2). Extra: the substitute at 21:53 on day 1
+    # (counts: 3) and Cia with Dan at 06:53 on day 2 (before 07:00: they do not). Rounded
+    # to the nearest quarter the export showed 22:00 and 07:00, and a count by hand gave
+    # 2 + Cia + Dan = 4 against the figure's 3; rounded down it shows 21:45 and 06:45.
+    cia = factories.make_staff(pilot.team_a, "Cia Cederholm")
+    dan = factories.make_staff(pilot.team_a, "Dan Dahl")
+    for day, at, staff in ((0, time(21, 53), [pilot.sub]), (1, time(6, 53), [cia, dan])):
+        moment = datetime.combine(START + timedelta(days=day), at)
+        v = Visit(team=pilot.team_a, client=pilot.client_a, date=moment.date(), kind="evening",
+                  earliest_start=moment, latest_start=moment, duration_min=30)  # fmt: skip
+        db.session.add(v)
+        db.session.add_all(
+            Assignment(plan=pilot.plan, visit=v, staff=s, start=moment) for s in staff
+        )
+    db.session.commit()
+    auth.login("eval")
+    files = texts_of(client.get(URL.format(team=pilot.team_a.id, fmt="csv")).data)
+    figures = {
+        r["client"]: int(r["staff_performed"])
+        for r in csv.DictReader(io.StringIO(files["clients.csv"]))
+        if r["eligible_performed"] == "yes"
+    }
+    assert list(figures.values()) == [3]
+    assert visits_counted_by_hand(files) == figures
+    starts = {r["performed_start"] for r in csv.DictReader(io.StringIO(files["visits.csv"]))}
+    assert {"21:45", "06:45"} <= starts and not {"22:00", "07:00"} & starts
+
+
+def test_continuity_is_exported_only_for_a_14_day_window(pilot, after_the_fortnight, auth, client):
+    # Over the first 7 days Klient A met Sara and Lena on 2 visits every day: the export
+    # said "continuity_performed_mean 2.00, staff per client, 14 days" though it counted 7
+    # days (and a 28-day window asked for 2 visits on each of 28 days). Now it is empty.
+    auth.login("eval")
+    url = URL.replace("days=14", "days=7").format(team=pilot.team_a.id, fmt="csv")
+    files = texts_of(client.get(url).data)
+    summary = {r["metric"]: r for r in csv.DictReader(io.StringIO(files["summary.csv"]))}
+    for basis in ("planned", "performed"):
+        for figure in ("mean", "median", "share_over_20_pct", "eligible_clients"):
+            row = summary[f"continuity_{basis}_{figure}"]
+            assert (row["value"], row["unit"]) == ("", "only for a window of 14 days")
+        assert summary[f"continuity_{basis}_all_clients_mean"]["value"] != ""
+    assert files["continuity_distribution.csv"].splitlines()[1:] == []
+    clients = list(csv.DictReader(io.StringIO(files["clients.csv"])))
+    assert {
+        (c["eligible_performed"], c["staff_planned"], c["staff_performed"]) for c in clients
+    } == {("", "", "")}
+    assert "only for a window of exactly 14 days" in files["data_dictionary.txt"]
+    # The 14-day window still has it.
+    files = texts_of(client.get(URL.format(team=pilot.team_a.id, fmt="csv")).data)
+    assert "continuity_performed_mean,2.00," in files["summary.csv"]
+
+
+def test_the_monthly_figure_counts_the_whole_month(pilot, auth, client, monkeypatch):
+    # Klient A meets Sara and Lena every day and Cia once, on 3 November; Yngve meets Sara.
+    # November: Klient A 3, Yngve 1 -> 2.00. An export of 9-22 November said 1.50 for
+    # "monthly_distinct_staff_mean_2026-11": it counted only the window's days of the month.
+    from followup import service
+    from tests.followup.conftest import add_visit
+
+    cia = factories.make_staff(pilot.team_a, "Cia Cederholm")
+    add_visit(pilot.team_a, pilot.client_a, START + timedelta(days=1), 10, [cia], plan=pilot.plan)
+    monkeypatch.setattr(service, "local_now", lambda: datetime(2026, 12, 1, 0, 0))
+    auth.login("eval")
+    url = URL.replace("2026-11-02", "2026-11-09").format(team=pilot.team_a.id, fmt="csv")
+    summary = {
+        r["metric"]: r
+        for r in csv.DictReader(io.StringIO(texts_of(client.get(url).data)["summary.csv"]))
+    }
+    row = summary["monthly_distinct_staff_mean_2026-11"]
+    assert (row["value"], row["unit"]) == ("2.00", "Skönsmo variant, whole month")
+    # Before the month is over it says so.
+    monkeypatch.setattr(service, "local_now", lambda: datetime(2026, 11, 23, 0, 0))
+    text = texts_of(client.get(url).data)["summary.csv"]
+    assert 'monthly_distinct_staff_mean_2026-11,2.00,"Skönsmo variant, month not over"' in text
 
 
 def test_export_access(pilot, auth, client):

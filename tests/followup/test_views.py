@@ -40,6 +40,27 @@ def test_snapshots_are_kept_once_computed(pilot, db):
     assert jobs.snapshot_missing(today=START + timedelta(days=21)) == 0
 
 
+def test_a_weekly_snapshot_counts_the_visits_of_its_own_window(pilot, db):
+    # The job loads the weeks START+7 and START+14 in one go (START .. START+27); each
+    # snapshot's visit counts are its own 14 days: 14 x 3 + the alarm = 43, then 7 x 3 = 21
+    # (the second window's last week has no visits). They stored 43 and 43 (the span's).
+    from datetime import datetime, time
+
+    from followup import service
+
+    jobs.snapshot_missing(today=START + timedelta(days=21))
+    rows = db.session.scalars(sa.select(MetricSnapshot).order_by(MetricSnapshot.week_start))
+    keys = ("visits", "visits_planned", "visits_performed")
+    counts = [tuple(s.data[k] for k in keys) for s in rows]
+    assert counts == [(43, 43, 43), (21, 21, 21)]
+    # The same as the window loaded on its own.
+    alone = service.load_team(
+        pilot.team_a, jobs.snapshot_window(START + timedelta(days=14)),
+        datetime.combine(START + timedelta(days=21), time()),
+    )  # fmt: skip
+    assert service.summary(alone)["visits"] == 21
+
+
 def test_lead_dashboard_own_team_only(pilot, auth, client):
     auth.login("lead-a")
     page = client.get("/followup/team")
@@ -69,6 +90,34 @@ def test_staff_records_outcome_of_own_visit(pilot, after_the_fortnight, auth, cl
         sa.select(Visit).where(Visit.client_id == pilot.client_a.id, Visit.kind == "evening")
     )
     assert client.post(f"/followup/outcomes/{evening.id}", data={"kind": "done"}).status_code == 403
+
+
+def test_lead_says_whom_someone_else_replaced_on_a_double_visit(
+    pilot, after_the_fortnight, auth, client, db
+):
+    # Sara and Lena on Yngve's double visit; Vera came instead of the one with the higher id.
+    # The lead could not say whom, and the figures dropped the lower id (a guess): Vera and
+    # the wrong person stayed. Now the lead chooses, and is asked when she does not.
+    from followup import service
+    from followup.records import Window
+    from tests.followup.conftest import add_visit
+
+    low, high = sorted((pilot.staff_a, pilot.lead_a), key=lambda s: s.id)
+    visit = add_visit(pilot.team_a, pilot.young, START, 12, [low, high], plan=pilot.plan)
+    db.session.commit()
+    auth.login("lead-a")
+    page = client.get(f"/followup/outcomes?day={START}").get_data(as_text=True)
+    assert f'id="replaced-{visit.id}"' in page and "I stället för vem?" in page
+    url = f"/followup/outcomes/{visit.id}"
+    r = client.post(url, data={"kind": "done_by_other", "done_by": pilot.sub.id},
+                    follow_redirects=True)  # fmt: skip
+    assert "Välj vem som ersattes på besöket." in r.get_data(as_text=True)
+    assert db.session.scalar(sa.select(VisitOutcome)) is None
+    client.post(url, data={"kind": "done_by_other", "done_by": pilot.sub.id, "replaced": high.id})
+    row = db.session.scalar(sa.select(VisitOutcome))
+    assert (row.done_by_id, row.replaced_id) == (pilot.sub.id, high.id)
+    records = service.load_visits(pilot.team_a.id, Window(START, 1), service.local_now())
+    assert next(v for v in records if v.id == visit.id).staff("performed") == (pilot.sub.id, low.id)
 
 
 def test_lead_records_moved_visit_for_anyone(pilot, auth, client, db):
