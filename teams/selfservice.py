@@ -172,10 +172,13 @@ def shift_edit(shift_id: int):
     if not (form.validate_on_submit() and _rule_check(form, staff, shift.id)):
         return _shift_page(form, staff, _("Change shift"))
     start, end, brk = _times(form)
+    left = published_visits_in(staff.id, staff.team_id, shift.start, shift.end, (start, end))
     shiftrules.update_shift(shift, start, end, brk, form.break_minutes.data or 0)
     _log_exception(form, staff, start)
     db.session.commit()
     flash(_("Shift saved."))
+    if left:
+        flash(shiftrules.outside_shift_warning(left), "warning")
     return back(staff, monday_of(start.date()))
 
 

@@ -192,3 +192,12 @@ def without_shift_warning(left: int) -> str:
         "ask the team lead to re-plan.",
         n=left,
     )
+
+
+def outside_shift_warning(left: int) -> str:
+    """What changing a shift's times left behind: published visits no longer within it."""
+    return _(
+        "Published visits are now outside this shift: %(n)s. Give them away, or ask the team "
+        "lead to re-plan.",
+        n=left,
+    )

@@ -218,3 +218,25 @@ def test_removing_a_shift_whose_visits_have_begun_says_nothing_more(w, client, a
     auth.login("anna")
     r = client.post(f"/me/shifts/{shift.id}/delete", follow_redirects=True)
     assert "Arbetspasset är borttaget." in page(r) and "ingen som arbetar" not in page(r)
+
+
+def test_shortening_a_shift_under_published_visits_warns(w, client, auth, db, clock):
+    """Anna's published 08:00-08:30 visit: her shift cut to 07:00-08:15 no longer holds it,
+    and the page says so (it only said the shift was saved). Cut to 07:00-09:00 it still
+    fits, and nothing more is said."""
+    from teams.models import Shift
+
+    clock(datetime.combine(w.day, time(4, 0)))  # before the visit
+    shift = db.session.scalar(sa.select(Shift).where(Shift.staff_id == w.anna.id))
+    auth.login("anna")
+    form = {"day": w.day.isoformat(), "start": "07:00", "break_minutes": "0",
+            "break_earliest": "", "break_latest": ""}  # fmt: skip
+    r = client.post(f"/me/shifts/{shift.id}/edit", data={**form, "end": "09:00"},
+                    follow_redirects=True)  # fmt: skip
+    assert "Arbetspasset är sparat." in page(r)
+    assert "utanför passet" not in page(r)
+    r = client.post(f"/me/shifts/{shift.id}/edit", data={**form, "end": "08:15"},
+                    follow_redirects=True)  # fmt: skip
+    assert "Arbetspasset är sparat." in page(r)
+    assert "Publicerade besök ligger nu utanför passet: 1." in page(r)
+    assert db.session.get(Shift, shift.id).end == datetime.combine(w.day, time(8, 15))
