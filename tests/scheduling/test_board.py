@@ -240,3 +240,20 @@ def test_shortening_a_shift_under_published_visits_warns(w, client, auth, db, cl
     assert "Arbetspasset är sparat." in page(r)
     assert "Publicerade besök ligger nu utanför passet: 1." in page(r)
     assert db.session.get(Shift, shift.id).end == datetime.combine(w.day, time(8, 15))
+
+
+def test_boards_show_who_is_sick(w, client, auth, db):
+    """'Sjuk idag' says 'Teamet ser det på tavlan', but neither board said so: Anna's visit
+    stayed under her name with no mark until a re-plan. Both boards mark her day."""
+    from teams import service as team_service
+
+    team_service.add_absence(w.anna, "sick", w.day, w.day, None)
+    db.session.commit()
+    auth.login("bo")
+    tag = '<span class="tag warn">Sjuk</span>'
+    week = page(client.get(f"/teams/{w.team.id}/board"))
+    assert week.count(tag) == 1
+    assert week.index("Anna Ek") < week.index(tag) < week.index("Bo Lind")
+    day = page(client.get(f"/teams/{w.team.id}/board?day={w.day.isoformat()}"))
+    assert day.count(tag) == 1
+    assert day.index("Anna Ek") < day.index(tag) < day.index("Bo Lind")
