@@ -65,7 +65,7 @@ def check_shift(staff: StaffMember, new: Period) -> list[ShiftIssue]:
         ShiftIssue(
             "overlap",
             _(
-                "Overlaps your shift %(day)s %(start)s–%(end)s.",
+                "Overlaps a shift already entered: %(day)s %(start)s–%(end)s.",
                 day=day(p.start),
                 start=clock(p.start),
                 end=clock(p.end),
