@@ -281,6 +281,9 @@ def absence_new():
     )
     db.session.commit()
     flash(_("Absence saved."))
+    warning = shiftrules.absence_warning(staff, form.start_date.data, form.end_date.data)
+    if warning:
+        flash(warning, "warning")
     return back(staff)
 
 

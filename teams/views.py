@@ -213,6 +213,9 @@ def absence_new(staff_id: int):
     )
     db.session.commit()
     flash(_("Absence saved."))
+    warning = shiftrules.absence_warning(staff, form.start_date.data, form.end_date.data)
+    if warning:
+        flash(warning, "warning")
     return redirect(url_for(".staff_detail", staff_id=staff.id))
 
 

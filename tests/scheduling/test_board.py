@@ -257,3 +257,24 @@ def test_boards_show_who_is_sick(w, client, auth, db):
     day = page(client.get(f"/teams/{w.team.id}/board?day={w.day.isoformat()}"))
     assert day.count(tag) == 1
     assert day.index("Anna Ek") < day.index(tag) < day.index("Bo Lind")
+
+
+@pytest.mark.parametrize(
+    "who, url", [("anna", "/me/absences/new"), ("lead", "/staff/{id}/absences/new")]
+)
+def test_an_absence_over_published_visits_warns(w, client, auth, db, clock, who, url):
+    """Leave entered for today over Anna's published 08:00 visit said only 'Frånvaron är
+    sparad.'; the visit stayed hers. Now the page says it needs someone. Tomorrow (no
+    visits) says nothing more."""
+    from datetime import timedelta
+
+    clock(datetime.combine(w.day, time(4, 0)))  # before the visit
+    auth.login(w.users[who].username)
+    url = url.format(id=w.anna.id)
+    tomorrow = (w.day + timedelta(days=1)).isoformat()
+    form = {"kind": "leave", "start_date": tomorrow, "end_date": tomorrow}
+    r = client.post(url, data=form, follow_redirects=True)
+    assert "Frånvaron är sparad." in page(r) and "under frånvaron" not in page(r)
+    form = {**form, "start_date": w.day.isoformat()}
+    r = client.post(url, data=form, follow_redirects=True)
+    assert "Publicerade besök under frånvaron: 1." in page(r)
