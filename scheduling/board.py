@@ -184,6 +184,7 @@ def render_visit(visit: Visit, result: edits.EditResult | None = None, status: i
         result=result,
         reason=reason,
         distinct=edits.distinct_staff(plan, visit.client_id) if plan else 0,
+        past=visit.date < local_today(),
         end=visit.earliest_start + timedelta(minutes=visit.duration_min),
         **forms,
     ), status
@@ -284,6 +285,10 @@ def edit_error_text(code: str) -> str:
         "not_on_visit": _("That person is not on the visit."),
         "already_on_visit": _("That person is already on the visit."),
         "not_in_plan": _("The visit is not in the plan yet: claim it first."),
+        "past_day": _(
+            "The visit was on an earlier day and the plan of past days is not changed. "
+            "Record what happened under What happened."
+        ),
     }
     return texts.get(code, code)
 

@@ -278,3 +278,30 @@ def test_an_absence_over_published_visits_warns(w, client, auth, db, clock, who,
     form = {**form, "start_date": w.day.isoformat()}
     r = client.post(url, data=form, follow_redirects=True)
     assert "Publicerade besök under frånvaron: 1." in page(r)
+
+
+def test_a_visit_of_an_earlier_day_is_not_edited(w, client, auth, db):
+    """Emma gave away her visit of five days before (found driving the demo): 'Sparat', and
+    publishing that draft would have rewritten who made a visit that had taken place (the
+    follow-up counts the published staff as performed). A past day's visit is not edited:
+    the page offers no edits and points to 'Vad hände'; a sent edit is refused, no draft."""
+    from datetime import timedelta
+
+    from scheduling.models import Assignment
+    from tests.scheduling.board_world import at, make_visit
+
+    yesterday = w.day - timedelta(days=1)
+    w.plan.horizon_start, w.plan.days = yesterday - timedelta(days=yesterday.weekday()), 21
+    past = make_visit(w.team, w.karin, yesterday, (7, 30), (8, 30))
+    db.session.add(Assignment(plan=w.plan, visit=past, staff=w.anna, start=at(yesterday, 8)))
+    db.session.commit()
+    auth.login("anna")
+    html = page(client.get(f"/visits/{past.id}"))
+    assert "planen för dagar som har varit ändras inte" in html
+    assert f'action="/visits/{past.id}/give"' not in html
+    data = {"version": past.version, "giver_id": w.anna.id, "to_id": 0}
+    r = client.post(f"/visits/{past.id}/give", data=data, follow_redirects=True)
+    assert "Registrera vad som hände under Vad hände." in page(r)
+    assert db.session.scalar(sa.select(sa.func.count(Plan.id))) == 1  # no draft made
+    today = page(client.get(f"/visits/{w.morning.id}"))
+    assert f'action="/visits/{w.morning.id}/give"' in today
