@@ -285,6 +285,7 @@ def edit_error_text(code: str) -> str:
         "not_on_visit": _("That person is not on the visit."),
         "already_on_visit": _("That person is already on the visit."),
         "not_in_plan": _("The visit is not in the plan yet: claim it first."),
+        "cancelled": _("The visit will not take place (cancelled), so there is nothing to change."),
         "past_day": _(
             "The visit was on an earlier day and the plan of past days is not changed. "
             "Record what happened under What happened."

@@ -132,8 +132,11 @@ def run_edit(edit: Edit, user: User) -> EditResult:
     plan = boardplan.current_plan(team.id, first.date)
     if plan is None:
         raise EditError("no_plan")
-    if any(db.session.get(Visit, v).date < local_today() for v in edit.visits):
+    touched = [db.session.get(Visit, v) for v in edit.visits]
+    if any(v.date < local_today() for v in touched):
         raise EditError("past_day")  # history: what happened is recorded in "Vad hände"
+    if any(v.cancelled for v in touched):
+        raise EditError("cancelled")  # the need changed or the client is away: nobody goes
     try:
         lock_visits(team.id, edit.visits)
         draft = boardplan.draft_for_edit(plan, user)

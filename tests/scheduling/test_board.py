@@ -305,3 +305,19 @@ def test_a_visit_of_an_earlier_day_is_not_edited(w, client, auth, db):
     assert db.session.scalar(sa.select(sa.func.count(Plan.id))) == 1  # no draft made
     today = page(client.get(f"/visits/{w.morning.id}"))
     assert f'action="/visits/{w.morning.id}/give"' in today
+
+
+def test_a_cancelled_visit_is_not_edited(w, client, auth, db):
+    """Inga Gustafsson went into hospital and her visit was cancelled; its page still said
+    who comes, and Emma claimed it: 'Sparat' (found driving the demo). The page says it
+    will not take place and offers no edits; a sent claim is refused, no draft."""
+    w.morning.cancelled, w.morning.cancel_reason = True, "client_away"
+    db.session.commit()
+    auth.login("bo")
+    html = page(client.get(f"/visits/{w.morning.id}"))
+    assert "Besöket blir inte av, så ingen ska dit." in html
+    assert "Anna Ek 08:00" not in html and f'action="/visits/{w.morning.id}/claim"' not in html
+    data = {"version": w.morning.version, "staff_id": w.bo.id}
+    r = client.post(f"/visits/{w.morning.id}/claim", data=data, follow_redirects=True)
+    assert "Besöket blir inte av (inställt), så det finns inget att ändra." in page(r)
+    assert db.session.scalar(sa.select(sa.func.count(Plan.id))) == 1  # no draft made
