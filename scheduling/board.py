@@ -62,6 +62,7 @@ def week(team_id: int):
         days=list(shown),
         staff=team_service.team_staff(team.id, active_only=True),
         grid=weekdata.grid(cards, monday),
+        absences=weekdata.absences_by_day(team.id, monday, monday + timedelta(days=7)),
         unassigned=unassigned,
         week_param=week_param,
         today=local_today(),
@@ -90,6 +91,7 @@ def day_board(team, text: str):
     plan = boardplan.current_plan(team.id, day)
     flags = edits.rule_flags(plan) if plan and edits.policy(team) == "flag" else None
     cards = weekdata.cards_by_staff(plan, day, nxt, flags) if plan else {}
+    absences = weekdata.absences_by_day(team.id, day, nxt)
     monday = monday_of(day)
     return render_template(
         "board/day.html",
@@ -99,6 +101,7 @@ def day_board(team, text: str):
         days=[monday + timedelta(days=i) for i in range(7)],
         staff=[s for s in team_service.team_staff(team.id, active_only=True) if s.id in cards],
         cards=cards,
+        absences=absences,
         unassigned=weekdata.unassigned_cards(plan, team.id, day, nxt),
         week=week_param(monday),
         today=local_today(),
@@ -181,6 +184,7 @@ def render_visit(visit: Visit, result: edits.EditResult | None = None, status: i
         result=result,
         reason=reason,
         distinct=edits.distinct_staff(plan, visit.client_id) if plan else 0,
+        past=visit.date < local_today(),
         end=visit.earliest_start + timedelta(minutes=visit.duration_min),
         **forms,
     ), status
@@ -281,6 +285,11 @@ def edit_error_text(code: str) -> str:
         "not_on_visit": _("That person is not on the visit."),
         "already_on_visit": _("That person is already on the visit."),
         "not_in_plan": _("The visit is not in the plan yet: claim it first."),
+        "cancelled": _("The visit will not take place (cancelled), so there is nothing to change."),
+        "past_day": _(
+            "The visit was on an earlier day and the plan of past days is not changed. "
+            "Record what happened under What happened."
+        ),
     }
     return texts.get(code, code)
 

@@ -34,6 +34,7 @@ from scheduling.solver.plan import Plan as SolverPlan
 from scheduling.solver.problem import Problem
 from scheduling.solver.validate import Violation, check_plan
 from teams.models import StaffMember, User
+from timeutil import local_today
 
 EDIT_RULE_POLICIES = ("refuse", "flag")
 CLAIM_STEP_MIN = 5  # a claim tries start times in the window this far apart
@@ -131,6 +132,11 @@ def run_edit(edit: Edit, user: User) -> EditResult:
     plan = boardplan.current_plan(team.id, first.date)
     if plan is None:
         raise EditError("no_plan")
+    touched = [db.session.get(Visit, v) for v in edit.visits]
+    if any(v.date < local_today() for v in touched):
+        raise EditError("past_day")  # history: what happened is recorded in "Vad hände"
+    if any(v.cancelled for v in touched):
+        raise EditError("cancelled")  # the need changed or the client is away: nobody goes
     try:
         lock_visits(team.id, edit.visits)
         draft = boardplan.draft_for_edit(plan, user)

@@ -20,6 +20,7 @@ from scheduling.published import (
     base_by_day,
     base_record,
     covers,
+    current_plan,
     days_between,
     horizon_end,
     ids_by_day,
@@ -217,13 +218,19 @@ def store_solver_plan(
 ) -> Plan:
     """Store a solved plan (PROBLEM-FORMAT.md JSON) as a new draft version.
 
-    With `based_on` (a re-plan), the draft has that version's horizon, and what is published
-    for each of its days is copied unchanged for the visits outside the problem. Staff
-    pinned in the problem keep source "claimed"."""
+    With `based_on` (a re-plan), the draft has that version's horizon, and for the visits
+    outside the problem each day is copied unchanged from the version the pages show for it
+    (published.current_plan): what is published, with the team's edits not yet published
+    (claims, give-aways, swaps, moves in a draft built on it). Staff pinned in the problem
+    keep source "claimed"."""
     start = date.fromisoformat(problem["horizon"]["start"])
     days = problem["horizon"]["days"]
+    shown: dict[date, int | None] = {}
     if based_on is not None:
         start, days = based_on.horizon_start, based_on.days
+        for day in days_between(start, start + timedelta(days=days)):
+            version = current_plan(team.id, day)
+            shown[day] = version.id if version is not None else None
     plan = new_plan(
         team, start, days, user, based_on_id=based_on.id if based_on else None,
         solver_status=plan_json.get("status"), solver_objective=plan_json.get("objective"),
@@ -248,7 +255,7 @@ def store_solver_plan(
             )
     if based_on is not None:
         solved = {key_id(v["id"]) for v in problem["visits"]}
-        copy_days(plan, base_by_day(plan), skip=solved)
+        copy_days(plan, shown, skip=solved)
     db.session.flush()
     audit.log("plan.propose", plan, user_id=user.id if user else None, version=plan.version,
               status=plan.solver_status, based_on=based_on.id if based_on else None)  # fmt: skip

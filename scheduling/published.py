@@ -144,17 +144,32 @@ def lock_team(team_id: int) -> None:
     db.session.execute(sa.select(Team.id).where(Team.id == team_id).with_for_update(key_share=True))
 
 
-def published_visits_in(staff_id: int, team_id: int, start: datetime, end: datetime) -> int:
+def published_visits_in(
+    staff_id: int,
+    team_id: int,
+    start: datetime,
+    end: datetime,
+    kept: tuple[datetime, datetime] | None = None,
+) -> int:
     """How many visits still to come (not cancelled, not begun) the published plans give the
     member with a start in [start, end): those a shift removed there leaves with nobody on
-    shift. Visits already begun are history, not work to hand over."""
+    shift. Visits already begun are history, not work to hand over. With `kept` (the new
+    times of a changed shift), not those that fit wholly within it."""
     start = max(start, local_now())
     if start >= end:
         return 0
     chosen = ids_by_day(published_by_day(team_id, start.date(), end.date() + ONE_DAY))
+
+    def fits(a: Assignment) -> bool:
+        finish = a.start + timedelta(minutes=a.visit.duration_min)
+        return kept is not None and kept[0] <= a.start and finish <= kept[1]
+
     return sum(
         1
         for rows in rows_on_days(chosen).values()
         for a in rows
-        if a.staff_id == staff_id and start <= a.start < end and not a.visit.cancelled
+        if a.staff_id == staff_id
+        and start <= a.start < end
+        and not a.visit.cancelled
+        and not fits(a)
     )

@@ -3,8 +3,9 @@
 The re-plan starts from what is published for each day (`previous`, with a very high
 weight on changes, see problem_builder.REPLAN_CHANGE_WEIGHT); the sick member's shifts drop
 out because absences remove shifts. The new draft has the horizon of the plan in force on
-the sick day; for every other visit what is published for its day is copied unchanged, so
-a newer plan published for some of those days is kept (plans.store_solver_plan).
+the sick day; every other visit is copied unchanged from the version the pages show for its
+day: what is published (so a newer plan published for some of those days is kept) with the
+team's edits not yet published (plans.store_solver_plan).
 """
 
 from __future__ import annotations

@@ -7,14 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from clients.models import Client
+from extensions import db
 from scheduling import boardplan, service
 from scheduling.conflicts import unassigned_reason
 from scheduling.models import Assignment, Plan, Visit
 from scheduling.solver.travel import TravelTimes
-from teams.models import StaffMember
+from teams.models import Absence, StaffMember
 
 
 @dataclass
@@ -38,6 +40,26 @@ def published_starts(plan: Plan, start: date, end: date) -> dict[tuple[int, int]
         return None
     published = service.current_assignments(plan.team_id, start, end, "published")
     return {(a.visit_id, a.staff_id): a.start for rows in published.values() for a in rows}
+
+
+def absences_by_day(team_id: int, start: date, end: date) -> dict[int, dict[date, Absence]]:
+    """staff id -> day -> the member's absence (sick, leave, ...) that day, for days in
+    [start, end): the boards show who does not work although the plan may still give them
+    visits (a sick call not yet re-planned)."""
+    rows = db.session.scalars(
+        sa.select(Absence)
+        .join(Absence.staff)
+        .where(StaffMember.team_id == team_id)
+        .where(Absence.start_date < end, Absence.end_date >= start)
+        .order_by(Absence.start_date, Absence.id)
+    )
+    out: dict[int, dict[date, Absence]] = defaultdict(dict)
+    for absence in rows:
+        day = max(absence.start_date, start)
+        while day < end and day <= absence.end_date:
+            out[absence.staff_id].setdefault(day, absence)
+            day += timedelta(days=1)
+    return out
 
 
 def cards_by_staff(

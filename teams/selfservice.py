@@ -94,7 +94,7 @@ def shifts():
     )
 
 
-def _times(form: MyShiftForm) -> tuple[datetime, datetime, tuple | None]:
+def shift_times(form: MyShiftForm) -> tuple[datetime, datetime, tuple | None]:
     start = datetime.combine(form.day.data, form.start.data)
     end = datetime.combine(form.day.data, form.end.data)
     if end <= start:
@@ -106,9 +106,9 @@ def _times(form: MyShiftForm) -> tuple[datetime, datetime, tuple | None]:
     return start, end, brk
 
 
-def _rule_check(form: MyShiftForm, staff: StaffMember, shift_id: int | None) -> bool:
+def rule_check(form: MyShiftForm, staff: StaffMember, shift_id: int | None) -> bool:
     """Overlap and daily rest; a lead's exception for a 9-11 h rest is logged."""
-    start, end, _brk = _times(form)
+    start, end, _brk = shift_times(form)
     issues = shiftrules.check_shift(staff, shiftrules.Period(start, end, shift_id))
     exception = bool(form.rest_exception.data) and is_lead()
     blocking = shiftrules.refusing(issues, exception)
@@ -138,9 +138,9 @@ def shift_new():
     form = MyShiftForm(
         day=day, start=datetime.min.time().replace(hour=7), end=datetime.min.time().replace(hour=15)
     )
-    if not (form.validate_on_submit() and _rule_check(form, staff, None)):
+    if not (form.validate_on_submit() and rule_check(form, staff, None)):
         return _shift_page(form, staff, _("New shift for %(name)s", name=staff.name))
-    start, end, brk = _times(form)
+    start, end, brk = shift_times(form)
     service.add_shift(
         staff,
         form.day.data,
@@ -150,7 +150,7 @@ def shift_new():
         form.break_minutes.data or 0,
         acting_user(),
     )
-    _log_exception(form, staff, start)
+    log_rest_exception(form, staff, start)
     db.session.commit()
     flash(_("Shift saved."))
     return back(staff, monday_of(start.date()))
@@ -169,17 +169,20 @@ def shift_edit(shift_id: int):
         break_earliest=shift.break_earliest.time() if shift.break_earliest else None,
         break_latest=shift.break_latest.time() if shift.break_latest else None,
     )
-    if not (form.validate_on_submit() and _rule_check(form, staff, shift.id)):
+    if not (form.validate_on_submit() and rule_check(form, staff, shift.id)):
         return _shift_page(form, staff, _("Change shift"))
-    start, end, brk = _times(form)
+    start, end, brk = shift_times(form)
+    left = published_visits_in(staff.id, staff.team_id, shift.start, shift.end, (start, end))
     shiftrules.update_shift(shift, start, end, brk, form.break_minutes.data or 0)
-    _log_exception(form, staff, start)
+    log_rest_exception(form, staff, start)
     db.session.commit()
     flash(_("Shift saved."))
+    if left:
+        flash(shiftrules.outside_shift_warning(left), "warning")
     return back(staff, monday_of(start.date()))
 
 
-def _log_exception(form: MyShiftForm, staff: StaffMember, start: datetime) -> None:
+def log_rest_exception(form: MyShiftForm, staff: StaffMember, start: datetime) -> None:
     if is_lead() and form.rest_exception.data:
         audit.log("shift.rest_exception", staff, team_id=staff.team_id, start=start)
 
@@ -278,6 +281,9 @@ def absence_new():
     )
     db.session.commit()
     flash(_("Absence saved."))
+    warning = shiftrules.absence_warning(staff, form.start_date.data, form.end_date.data)
+    if warning:
+        flash(warning, "warning")
     return back(staff)
 
 

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 import audit
 from extensions import db
+from scheduling.published import published_visits_in
 from teams.models import Shift, StaffMember, User
 from timeutil import elapsed
 from ui import clock, day
@@ -65,7 +66,7 @@ def check_shift(staff: StaffMember, new: Period) -> list[ShiftIssue]:
         ShiftIssue(
             "overlap",
             _(
-                "Overlaps your shift %(day)s %(start)s–%(end)s.",
+                "Overlaps a shift already entered: %(day)s %(start)s–%(end)s.",
                 day=day(p.start),
                 start=clock(p.start),
                 end=clock(p.end),
@@ -190,5 +191,29 @@ def without_shift_warning(left: int) -> str:
     return _(
         "Published visits on this shift now have nobody on shift: %(n)s. Give them away, or "
         "ask the team lead to re-plan.",
+        n=left,
+    )
+
+
+def outside_shift_warning(left: int) -> str:
+    """What changing a shift's times left behind: published visits no longer within it."""
+    return _(
+        "Published visits are now outside this shift: %(n)s. Give them away, or ask the team "
+        "lead to re-plan.",
+        n=left,
+    )
+
+
+def absence_warning(staff: StaffMember, start: date, end: date) -> str | None:
+    """What a new absence from start to end (whole days) leaves behind: published visits
+    still to come that the member has on those days (None: none)."""
+    first = datetime.combine(start, time())
+    after = datetime.combine(end + timedelta(days=1), time())
+    left = published_visits_in(staff.id, staff.team_id, first, after)
+    if not left:
+        return None
+    return _(
+        "Published visits during the absence: %(n)s. Give them away, or ask the team lead "
+        "to re-plan.",
         n=left,
     )

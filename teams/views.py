@@ -10,17 +10,19 @@ from clients.models import Client
 from extensions import db
 from formutil import ConfirmForm, form_page
 from scheduling.published import published_visits_in
-from teams import service, shiftrules
+from teams import selfservice, service, shiftrules
 from teams.access import (
     TEAM_MEMBERS,
     acting_user,
+    is_lead,
     may_edit_schedule_of,
     own_team_or_404,
     roles,
     staff_in_team_or_404,
 )
-from teams.forms import AbsenceForm, ShiftForm, SkillForm, StaffForm
+from teams.forms import AbsenceForm, SkillForm, StaffForm
 from teams.models import Absence, Shift, StaffMember, StaffSkill
+from teams.selfservice_forms import MyShiftForm
 from timeutil import local_today
 
 bp = Blueprint("teams", __name__)
@@ -158,8 +160,11 @@ def _schedule_owner_or_403(staff_id: int) -> StaffMember:
 @roles(*TEAM_MEMBERS)
 def shift_new(staff_id: int):
     staff = _schedule_owner_or_403(staff_id)
-    form = ShiftForm(day=local_today(), start=time(7), end=time(15, 30))
-    if not form.validate_on_submit():
+    form = MyShiftForm(day=local_today(), start=time(7), end=time(15, 30))
+    # The same rules as the member's own shift form: no overlap, 11 hours of daily rest.
+    if not (form.validate_on_submit() and selfservice.rule_check(form, staff, None)):
+        if not is_lead():
+            del form.rest_exception
         title = _("New shift for %(name)s", name=staff.name)
         return form_page(form, title, url_for(".staff_detail", staff_id=staff.id))
     window = None
@@ -174,6 +179,7 @@ def shift_new(staff_id: int):
         form.break_minutes.data or 0,
         acting_user(),
     )
+    selfservice.log_rest_exception(form, staff, selfservice.shift_times(form)[0])
     db.session.commit()
     flash(_("Shift saved."))
     return redirect(url_for(".staff_detail", staff_id=staff.id))
@@ -207,6 +213,9 @@ def absence_new(staff_id: int):
     )
     db.session.commit()
     flash(_("Absence saved."))
+    warning = shiftrules.absence_warning(staff, form.start_date.data, form.end_date.data)
+    if warning:
+        flash(warning, "warning")
     return redirect(url_for(".staff_detail", staff_id=staff.id))
 
 

@@ -218,3 +218,106 @@ def test_removing_a_shift_whose_visits_have_begun_says_nothing_more(w, client, a
     auth.login("anna")
     r = client.post(f"/me/shifts/{shift.id}/delete", follow_redirects=True)
     assert "Arbetspasset är borttaget." in page(r) and "ingen som arbetar" not in page(r)
+
+
+def test_shortening_a_shift_under_published_visits_warns(w, client, auth, db, clock):
+    """Anna's published 08:00-08:30 visit: her shift cut to 07:00-08:15 no longer holds it,
+    and the page says so (it only said the shift was saved). Cut to 07:00-09:00 it still
+    fits, and nothing more is said."""
+    from teams.models import Shift
+
+    clock(datetime.combine(w.day, time(4, 0)))  # before the visit
+    shift = db.session.scalar(sa.select(Shift).where(Shift.staff_id == w.anna.id))
+    auth.login("anna")
+    form = {"day": w.day.isoformat(), "start": "07:00", "break_minutes": "0",
+            "break_earliest": "", "break_latest": ""}  # fmt: skip
+    r = client.post(f"/me/shifts/{shift.id}/edit", data={**form, "end": "09:00"},
+                    follow_redirects=True)  # fmt: skip
+    assert "Arbetspasset är sparat." in page(r)
+    assert "utanför passet" not in page(r)
+    r = client.post(f"/me/shifts/{shift.id}/edit", data={**form, "end": "08:15"},
+                    follow_redirects=True)  # fmt: skip
+    assert "Arbetspasset är sparat." in page(r)
+    assert "Publicerade besök ligger nu utanför passet: 1." in page(r)
+    assert db.session.get(Shift, shift.id).end == datetime.combine(w.day, time(8, 15))
+
+
+def test_boards_show_who_is_sick(w, client, auth, db):
+    """'Sjuk idag' says 'Teamet ser det på tavlan', but neither board said so: Anna's visit
+    stayed under her name with no mark until a re-plan. Both boards mark her day."""
+    from teams import service as team_service
+
+    team_service.add_absence(w.anna, "sick", w.day, w.day, None)
+    db.session.commit()
+    auth.login("bo")
+    tag = '<span class="tag warn">Sjuk</span>'
+    week = page(client.get(f"/teams/{w.team.id}/board"))
+    assert week.count(tag) == 1
+    assert week.index("Anna Ek") < week.index(tag) < week.index("Bo Lind")
+    day = page(client.get(f"/teams/{w.team.id}/board?day={w.day.isoformat()}"))
+    assert day.count(tag) == 1
+    assert day.index("Anna Ek") < day.index(tag) < day.index("Bo Lind")
+
+
+@pytest.mark.parametrize(
+    "who, url", [("anna", "/me/absences/new"), ("lead", "/staff/{id}/absences/new")]
+)
+def test_an_absence_over_published_visits_warns(w, client, auth, db, clock, who, url):
+    """Leave entered for today over Anna's published 08:00 visit said only 'Frånvaron är
+    sparad.'; the visit stayed hers. Now the page says it needs someone. Tomorrow (no
+    visits) says nothing more."""
+    from datetime import timedelta
+
+    clock(datetime.combine(w.day, time(4, 0)))  # before the visit
+    auth.login(w.users[who].username)
+    url = url.format(id=w.anna.id)
+    tomorrow = (w.day + timedelta(days=1)).isoformat()
+    form = {"kind": "leave", "start_date": tomorrow, "end_date": tomorrow}
+    r = client.post(url, data=form, follow_redirects=True)
+    assert "Frånvaron är sparad." in page(r) and "under frånvaron" not in page(r)
+    form = {**form, "start_date": w.day.isoformat()}
+    r = client.post(url, data=form, follow_redirects=True)
+    assert "Publicerade besök under frånvaron: 1." in page(r)
+
+
+def test_a_visit_of_an_earlier_day_is_not_edited(w, client, auth, db):
+    """Emma gave away her visit of five days before (found driving the demo): 'Sparat', and
+    publishing that draft would have rewritten who made a visit that had taken place (the
+    follow-up counts the published staff as performed). A past day's visit is not edited:
+    the page offers no edits and points to 'Vad hände'; a sent edit is refused, no draft."""
+    from datetime import timedelta
+
+    from scheduling.models import Assignment
+    from tests.scheduling.board_world import at, make_visit
+
+    yesterday = w.day - timedelta(days=1)
+    w.plan.horizon_start, w.plan.days = yesterday - timedelta(days=yesterday.weekday()), 21
+    past = make_visit(w.team, w.karin, yesterday, (7, 30), (8, 30))
+    db.session.add(Assignment(plan=w.plan, visit=past, staff=w.anna, start=at(yesterday, 8)))
+    db.session.commit()
+    auth.login("anna")
+    html = page(client.get(f"/visits/{past.id}"))
+    assert "planen för dagar som har varit ändras inte" in html
+    assert f'action="/visits/{past.id}/give"' not in html
+    data = {"version": past.version, "giver_id": w.anna.id, "to_id": 0}
+    r = client.post(f"/visits/{past.id}/give", data=data, follow_redirects=True)
+    assert "Registrera vad som hände under Vad hände." in page(r)
+    assert db.session.scalar(sa.select(sa.func.count(Plan.id))) == 1  # no draft made
+    today = page(client.get(f"/visits/{w.morning.id}"))
+    assert f'action="/visits/{w.morning.id}/give"' in today
+
+
+def test_a_cancelled_visit_is_not_edited(w, client, auth, db):
+    """Inga Gustafsson went into hospital and her visit was cancelled; its page still said
+    who comes, and Emma claimed it: 'Sparat' (found driving the demo). The page says it
+    will not take place and offers no edits; a sent claim is refused, no draft."""
+    w.morning.cancelled, w.morning.cancel_reason = True, "client_away"
+    db.session.commit()
+    auth.login("bo")
+    html = page(client.get(f"/visits/{w.morning.id}"))
+    assert "Besöket blir inte av, så ingen ska dit." in html
+    assert "Anna Ek 08:00" not in html and f'action="/visits/{w.morning.id}/claim"' not in html
+    data = {"version": w.morning.version, "staff_id": w.bo.id}
+    r = client.post(f"/visits/{w.morning.id}/claim", data=data, follow_redirects=True)
+    assert "Besöket blir inte av (inställt), så det finns inget att ändra." in page(r)
+    assert db.session.scalar(sa.select(sa.func.count(Plan.id))) == 1  # no draft made

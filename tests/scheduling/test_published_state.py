@@ -15,7 +15,7 @@ from datetime import time, timedelta
 import pytest
 from babel.dates import format_date
 
-from scheduling import edits, jobs, plans, sickcall
+from scheduling import boardplan, edits, jobs, plans, sickcall
 from scheduling.models import Assignment, Plan
 from tests import factories
 from tests.scheduling.planning_world import hand_plan, small_team, visits_of
@@ -145,6 +145,42 @@ def test_the_change_summary_after_a_sick_call_shows_only_the_replanned_day(w, db
     assert sick.name in page and shown(day) in page
     newer_days = [w.newer_start + timedelta(days=d) for d in range(NEWER_DAYS)]
     assert not [d for d in newer_days if shown(d) in page]
+
+
+def test_a_sick_call_replan_keeps_the_edits_not_yet_published(w, db):
+    """Dan claimed a visit on day 3 and the lead gave him another on day 4; nothing was
+    published yet. A sick call for day 1 made a re-plan that copied the other days from
+    what is published, so the boards (which show the newest draft) lost both edits at once,
+    and publishing the re-plan made them gone for good. The re-plan keeps them."""
+    claimed = first_visit(w, 0, 3)
+    claim(w, db, claimed)
+    given = first_visit(w, 1, 4)
+    giver = next(a.staff for a in w.older.assignments if a.visit_id == given.id)
+    result = edits.give_away(given, given.version, giver, w.dan, w.lead)
+    assert result.applied
+    db.session.commit()
+    edited = result.plan
+    dan_rows = {(a.visit_id, a.start) for a in edited.assignments if a.staff_id == w.dan.id}
+    assert {v for v, _s in dan_rows} == {claimed.id, given.id}
+
+    sick, day = w.staff[2], w.start + timedelta(days=1)
+    sickcall.report_sick(sick, day, w.lead)
+    run = sickcall.start_replan(sick, day, w.lead, time_limit_s=1)
+    db.session.commit()
+    run = jobs.run_solver(run.id, workers=1)
+    assert run.state == "done", run.error_detail
+    draft = run.plan
+    rest = w.start + timedelta(days=2)
+    end = w.start + timedelta(days=14)
+    assert rows_of(draft, rest, end) == rows_of(edited, rest, end)
+    for v in (claimed, given):
+        assert {a.staff_id for a in boardplan.current_plan(w.team.id, v.date).assignments
+                if a.visit_id == v.id} == {w.dan.id}  # fmt: skip
+
+    plans.publish_plan(draft, w.lead)
+    db.session.commit()
+    published = published_rows(w, rest, end)
+    assert {(v, w.dan.id, start) for v, start in dan_rows} <= published
 
 
 # ---------------------------------------------------------------------------------

@@ -108,7 +108,7 @@ def test_overlapping_shift_is_refused(w, client, auth, db):
         data=shift_data(w.day, "14:00", "20:00", break_earliest="", break_latest=""),
     )
     assert response.status_code == 400
-    assert "Krockar med ditt pass" in page(response)
+    assert "Krockar med ett pass som redan finns" in page(response)
 
 
 def test_short_daily_rest_is_refused_for_staff(w, client, auth, db):

@@ -92,7 +92,7 @@ def test_staff_enters_own_shift_with_break(world, auth, client, db):
 
 def test_night_shift_runs_past_midnight(world, auth, client, db):
     auth.login("staff-a")
-    day = local_today()
+    day = local_today() + timedelta(days=1)  # today's 07:00-15:00 shift leaves no daily rest
     data = {"day": day.isoformat(), "start": "21:30", "end": "07:00", "break_minutes": ""}
     assert client.post(f"/staff/{world.staff_a.id}/shifts/new", data=data).status_code == 302
     shift = db.session.scalar(
@@ -153,3 +153,37 @@ def test_lead_finds_a_members_week_with_copy_week_from_the_staff_page(world, aut
     auth.login("staff-a")
     lead_page = client.get(f"/staff/{world.lead_a.id}").get_data(as_text=True)
     assert "/me/shifts?staff=" not in lead_page
+
+
+def test_the_leads_shift_form_keeps_the_shift_rules(world, auth, client, db):
+    """The lead's 'New shift' on a member's page saved a shift over the member's 07:00-15:00
+    one and one leaving 8 hours of daily rest without a word (the member's own form refuses
+    both). Now it refuses them in the same words; a 9-11 h rest is the lead's logged
+    exception, as on the member's form."""
+    auth.login("lead-a")
+    today, tomorrow = local_today(), local_today() + timedelta(days=1)
+    url = f"/staff/{world.staff_a.id}/shifts/new"
+
+    def post(day, start, end, **kw):
+        data = {"day": day.isoformat(), "start": start, "end": end, "break_minutes": ""}
+        return client.post(url, data=data | kw)
+
+    def count() -> int:
+        query = sa.select(sa.func.count(Shift.id)).where(Shift.staff_id == world.staff_a.id)
+        return db.session.scalar(query)
+
+    r = post(today, "12:00", "20:00")
+    assert r.status_code == 400 and "Krockar med ett pass som redan finns" in r.get_data(
+        as_text=True
+    )
+    r = post(today - timedelta(days=1), "18:00", "23:00")  # 8 h before 07:00 today
+    assert r.status_code == 400 and "Bara 8 h vila" in r.get_data(as_text=True)
+    assert count() == 1
+    r = post(tomorrow, "01:00", "05:00")  # 10 h after 15:00: the lead's exception
+    assert r.status_code == 400
+    assert post(tomorrow, "01:00", "05:00", rest_exception="y").status_code == 302
+    assert count() == 2
+    logged = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "shift.rest_exception")
+    )
+    assert logged is not None
