@@ -3,7 +3,6 @@ outcomes page says so when a staff member has no visits of their own that day. T
 fixed by patching followup.service.local_now."""
 
 import os
-import threading
 from datetime import datetime
 
 import pytest
@@ -15,6 +14,7 @@ from followup.models import VisitOutcome
 from scheduling.models import Visit
 from teams.models import User
 from tests import factories
+from tests.concurrency import at_once
 
 DAY = datetime(2026, 11, 8).date()  # a Sunday of the pilot fixture's fortnight
 FOUR_AM = datetime(2026, 11, 8, 4, 0)
@@ -182,28 +182,18 @@ def test_two_records_of_one_visit_at_once_both_answer(app, pilot, db, at_four):
     lead = db.session.scalar(sa.select(User).where(User.username == "lead-a"))
     visit_id, user_id = evening_visit(pilot, db).id, lead.id
     db.session.remove()
-    barrier = threading.Barrier(2)
-    failures: list[BaseException] = []
 
-    def press(kind: str) -> None:
-        with app.app_context():  # its own session and connection
-            try:
-                visit = db.session.get(Visit, visit_id)
-                user = db.session.get(User, user_id)
-                barrier.wait(timeout=10)
-                service.record_outcome(visit, kind, user)
-                db.session.commit()
-            except BaseException as exc:  # noqa: BLE001 (reported below)
-                failures.append(exc)
-            finally:
-                db.session.remove()
+    def press(kind: str):
+        def action(wait) -> None:
+            visit = db.session.get(Visit, visit_id)
+            user = db.session.get(User, user_id)
+            wait()
+            service.record_outcome(visit, kind, user)
+            db.session.commit()
 
-    threads = [threading.Thread(target=press, args=(k,)) for k in ("cancelled", "not_done")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert failures == []
+        return action
+
+    assert at_once(app, press("cancelled"), press("not_done")) == [None, None]
     rows = db.session.scalars(sa.select(VisitOutcome)).all()
     assert len(rows) == 1 and rows[0].kind in ("cancelled", "not_done")
     assert db.session.get(Visit, visit_id).outcome == rows[0].kind

@@ -1,6 +1,5 @@
 """Care needs -> visits: idempotent expansion; need changes re-expand only the future."""
 
-import threading
 import time as clock
 from datetime import date, datetime, time, timedelta
 
@@ -17,6 +16,7 @@ from scheduling.jobs import expand_job
 from scheduling.models import Visit
 from teams.models import Team
 from tests import factories as f
+from tests.concurrency import at_once
 from tests.scheduling.planning_world import hand_plan, small_team, visits_of
 from timeutil import local_today
 
@@ -145,21 +145,12 @@ def test_two_expansions_at_once_create_each_visit_once(app, db, monkeypatch):
         return rows
 
     monkeypatch.setattr(expand_module, "_existing", slow_existing)
-    barrier = threading.Barrier(2)
 
-    def expand() -> None:
-        with app.app_context():
-            try:
-                barrier.wait(timeout=10)
-                expand_visits(_db.session.get(Team, team_id), START, 7)
-                _db.session.commit()
-            finally:
-                _db.session.remove()
+    def expand(wait) -> None:
+        wait()
+        expand_visits(_db.session.get(Team, team_id), START, 7)
+        _db.session.commit()
 
-    threads = [threading.Thread(target=expand) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    assert at_once(app, expand, expand) == [None, None]
     days = db.session.scalars(sa.select(Visit.date).where(Visit.team_id == team_id)).all()
     assert sorted(days) == [START + timedelta(days=i) for i in range(7)]

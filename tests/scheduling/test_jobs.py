@@ -1,7 +1,6 @@
 """Solver runs: a draft plan appears and validates; cancel and failure leave plans intact."""
 
 import os
-import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -18,6 +17,7 @@ from scheduling.solver.plan import Assignment
 from scheduling.solver.plan import Plan as SolverPlan
 from scheduling.solver.problem import parse
 from scheduling.solver.validate import check_plan
+from tests.concurrency import at_once
 from tests.scheduling.planning_world import hand_plan, small_team
 
 START = date(2026, 11, 23)
@@ -252,25 +252,15 @@ def test_two_proposals_at_the_same_moment_start_one_run(app, w, db, monkeypatch)
     monkeypatch.setattr(jobs, "build_problem", slow_build)
     team_id, lead_id = w.team.id, w.lead.id
     db.session.remove()
-    barrier = threading.Barrier(2)
-    got: list[int] = []
 
-    def press() -> None:
-        with app.app_context():  # its own session and connection
-            try:
-                team = db.session.get(type(w.team), team_id)
-                lead = db.session.get(type(w.lead), lead_id)
-                barrier.wait(timeout=10)
-                run = jobs.start_run(team, START, 3, lead, time_limit_s=1)
-                db.session.commit()
-                got.append(run.id)
-            finally:
-                db.session.remove()
+    def press(wait) -> int:
+        team = db.session.get(type(w.team), team_id)
+        lead = db.session.get(type(w.lead), lead_id)
+        wait()
+        run = jobs.start_run(team, START, 3, lead, time_limit_s=1)
+        db.session.commit()
+        return run.id
 
-    threads = [threading.Thread(target=press) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert len(got) == 2 and got[0] == got[1], got
+    got = at_once(app, press, press)
+    assert isinstance(got[0], int) and got[0] == got[1], got
     assert db.session.scalar(sa.select(sa.func.count(SolverRun.id))) == 1

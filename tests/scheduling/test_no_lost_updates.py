@@ -13,6 +13,7 @@ from scheduling import boardplan, edits, jobs, published
 from scheduling.models import Plan, Visit
 from teams.models import StaffMember, User
 from tests import factories
+from tests.concurrency import at_once
 from tests.scheduling.board_world import board_world
 
 ON_POSTGRES = TestConfig.SQLALCHEMY_DATABASE_URI.startswith("postgresql")
@@ -150,26 +151,12 @@ def test_two_writers_that_logged_an_audit_event_both_get_the_team_lock(app, w, d
 
     team_id = w.team.id
     db.session.remove()
-    barrier = threading.Barrier(2)
-    failures: list[BaseException] = []
 
-    def write() -> None:
-        with app.app_context():  # its own session and connection
-            try:
-                team = _db.session.get(type(w.team), team_id)
-                audit.log("test.write", team, team_id=team_id)
-                barrier.wait(timeout=10)
-                published.lock_team(team_id)
-                _db.session.commit()
-            except BaseException as exc:  # noqa: BLE001 (reported below)
-                _db.session.rollback()
-                failures.append(exc)
-            finally:
-                _db.session.remove()
+    def write(wait) -> None:
+        team = _db.session.get(type(w.team), team_id)
+        audit.log("test.write", team, team_id=team_id)
+        wait()
+        published.lock_team(team_id)
+        _db.session.commit()
 
-    threads = [threading.Thread(target=write) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert failures == []
+    assert at_once(app, write, write) == [None, None]

@@ -1,6 +1,5 @@
 """Staff self-service: Min vecka and Mina pass (teams/selfservice.py, teams/shiftrules.py)."""
 
-import threading
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from config import TestConfig
 from scheduling.models import Assignment, Plan
 from teams.models import Absence, Shift
 from teams.wishes import Wish
+from tests.concurrency import at_once
 from tests.scheduling.board_world import board_world
 from timeutil import local_today
 
@@ -285,20 +285,15 @@ def test_sick_today_tapped_twice_at_once_registers_once(app, w, db):
         clients.append(c)
     anna_id = w.anna.id
     db.session.remove()  # the requests use their own connections
-    barrier = threading.Barrier(2)
-    statuses: list[int] = []
 
-    def tap(c) -> None:
-        with app.app_context():
-            barrier.wait(timeout=10)
-            statuses.append(c.post("/me/sick-today").status_code)
+    def tap(c):
+        def action(wait) -> int:
+            wait()
+            return c.post("/me/sick-today").status_code
 
-    threads = [threading.Thread(target=tap, args=(c,)) for c in clients]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert statuses == [302, 302]
+        return action
+
+    assert at_once(app, *(tap(c) for c in clients)) == [302, 302]
     rows = db.session.scalars(sa.select(Absence).where(Absence.staff_id == anna_id)).all()
     assert [(a.kind, a.start_date) for a in rows] == [("sick", local_today())]
 
