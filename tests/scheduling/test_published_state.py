@@ -93,17 +93,23 @@ def row_of(html: str, visit_id: int) -> str:
 # 1. a sick-call re-plan starts from what is published for each day it copies
 
 
-def test_a_sick_call_replan_keeps_a_newer_published_plan(w, db):
-    newer = publish_newer(w, db)
-    week = rows_of(newer, w.newer_start, w.newer_end)
-    assert published_rows(w, w.newer_start, w.newer_end) == week
+def sick_call_replan(w, db):
+    """The third member calls in sick for the plan's second day: (member, day, the re-plan's
+    draft)."""
     sick, day = w.staff[2], w.start + timedelta(days=1)
     sickcall.report_sick(sick, day, w.lead)
     run = sickcall.start_replan(sick, day, w.lead, time_limit_s=1)
     db.session.commit()
     run = jobs.run_solver(run.id, workers=1)
     assert run.state == "done", run.error_detail
-    draft = run.plan
+    return sick, day, run.plan
+
+
+def test_a_sick_call_replan_keeps_a_newer_published_plan(w, db):
+    newer = publish_newer(w, db)
+    week = rows_of(newer, w.newer_start, w.newer_end)
+    assert published_rows(w, w.newer_start, w.newer_end) == week
+    sick, day, draft = sick_call_replan(w, db)
     assert rows_of(draft, w.newer_start, w.newer_end) == week  # copied from the newer plan
 
     plans.publish_plan(draft, w.lead)
@@ -163,13 +169,7 @@ def test_a_sick_call_replan_keeps_the_edits_not_yet_published(w, db):
     dan_rows = {(a.visit_id, a.start) for a in edited.assignments if a.staff_id == w.dan.id}
     assert {v for v, _s in dan_rows} == {claimed.id, given.id}
 
-    sick, day = w.staff[2], w.start + timedelta(days=1)
-    sickcall.report_sick(sick, day, w.lead)
-    run = sickcall.start_replan(sick, day, w.lead, time_limit_s=1)
-    db.session.commit()
-    run = jobs.run_solver(run.id, workers=1)
-    assert run.state == "done", run.error_detail
-    draft = run.plan
+    sick, day, draft = sick_call_replan(w, db)
     rest = w.start + timedelta(days=2)
     end = w.start + timedelta(days=14)
     assert rows_of(draft, rest, end) == rows_of(edited, rest, end)
