@@ -29,6 +29,7 @@ from scheduling import boardplan
 from scheduling.boardplan import row_id, sid, vid
 from scheduling.conflicts import describe
 from scheduling.models import Assignment, Plan, Visit
+from scheduling.published import lock_team
 from scheduling.solver import metrics
 from scheduling.solver.plan import Plan as SolverPlan
 from scheduling.solver.problem import Problem
@@ -129,9 +130,14 @@ def run_edit(edit: Edit, user: User) -> EditResult:
     """Lock, apply to the draft, check; see the module docstring. The caller commits."""
     first = db.session.get(Visit, next(iter(edit.visits)))
     team = first.team
+    # The team lock first, as every writer of a team's visits takes it (publish, re-expansion,
+    # outcomes): an edit racing a publish waits for it and then edits a new draft instead of
+    # the version just published, and no two writers each hold a row the other waits for.
+    lock_team(team.id)
     plan = boardplan.current_plan(team.id, first.date)
     if plan is None:
         raise EditError("no_plan")
+    db.session.refresh(plan)  # its state as the lock found it, not as this session read it
     touched = [db.session.get(Visit, v) for v in edit.visits]
     if any(v.date < local_today() for v in touched):
         raise EditError("past_day")  # history: what happened is recorded in "Vad hände"

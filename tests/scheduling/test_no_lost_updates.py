@@ -3,6 +3,7 @@ on real concurrent PostgreSQL connections (exactly one wins, the other is told w
 solver result that arrives after a hand edit never hides the edit."""
 
 import threading
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -160,3 +161,54 @@ def test_two_writers_that_logged_an_audit_event_both_get_the_team_lock(app, w, d
         _db.session.commit()
 
     assert at_once(app, write, write) == [None, None]
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs real concurrent connections (PostgreSQL)")
+def test_a_claim_while_the_draft_is_published_goes_into_a_new_draft(app, w, db, monkeypatch):
+    """The lead publishes the team's draft while Cia claims the free lunch visit. The claim
+    waits for the publication, then lands in a new draft built on it: the version just
+    published keeps what the lead published (an edit of a draft took no lock, so the claim
+    went into the published version)."""
+    from scheduling import plans
+
+    draft = edits.claim(w.lars_visit, w.lars_visit.version, w.bo, w.users["bo"]).plan
+    db.session.commit()  # Bo's claim of Lars made the team's draft
+    ids = {"draft": draft.id, "lead": w.users["lead"].id, "lunch": w.lunch.id,
+           "cia": w.cia.id, "cia_user": w.users["cia"].id}  # fmt: skip
+    db.session.remove()
+    real_stale = plans.stale_days
+
+    def slow_stale(plan):  # the publication holds the team lock a while
+        time.sleep(1.0)
+        return real_stale(plan)
+
+    monkeypatch.setattr(plans, "stale_days", slow_stale)
+
+    def publish(wait) -> str:
+        plan = _db.session.get(Plan, ids["draft"])
+        lead = _db.session.get(User, ids["lead"])
+        wait()
+        plans.publish_plan(plan, lead)
+        _db.session.commit()
+        return "published"
+
+    def claim(wait) -> int:
+        visit = _db.session.get(Visit, ids["lunch"])
+        cia = _db.session.get(StaffMember, ids["cia"])
+        user = _db.session.get(User, ids["cia_user"])
+        wait()
+        time.sleep(0.3)  # the publication has the lock by now
+        result = edits.claim(visit, visit.version, cia, user)
+        assert result.applied, result.conflicts
+        _db.session.commit()
+        return result.plan.id
+
+    done, claimed_in = at_once(app, publish, claim)
+    assert done == "published", done
+    assert claimed_in != ids["draft"], "the claim went into the version being published"
+    published_plan = db.session.get(Plan, ids["draft"])
+    assert published_plan.state == "published"
+    assert ids["lunch"] not in {a.visit_id for a in published_plan.assignments}
+    newer = db.session.get(Plan, claimed_in)
+    assert newer.state == "draft" and newer.version > published_plan.version
+    assert (ids["lunch"], ids["cia"]) in {(a.visit_id, a.staff_id) for a in newer.assignments}
