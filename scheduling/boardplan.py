@@ -40,13 +40,13 @@ def draft_for_edit(plan: Plan, user: User | None) -> Plan:
     published for all its days, else a new draft (new_draft_from: the published plan, or an
     overtaken draft's edits on the days it still fits).
 
-    Making that draft is serialised per team (a row lock on the team): an edit that found the
-    same plan as a concurrent one waits, then edits the draft the first one made, instead of
-    copying the plan again and hiding the first edit in an older draft.
+    Called with the team's lock held (edits.run_edit takes it first), so making that draft is
+    serialised per team: an edit that found the same plan as a concurrent one waits, then
+    edits the draft the first one made, instead of copying the plan again and hiding the
+    first edit in an older draft.
     """
     if plan.state == "draft" and not published.stale_days(plan):
         return plan
-    published.lock_team(plan.team_id)
     newer = db.session.scalars(
         sa.select(Plan)
         .where(Plan.team_id == plan.team_id, Plan.state == "draft", Plan.based_on_id == plan.id)

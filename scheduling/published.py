@@ -134,8 +134,10 @@ def rows_on_days(chosen: dict[date, int | None]) -> dict[int, list[Assignment]]:
 
 
 def lock_team(team_id: int) -> None:
-    """Serialise publishing and the first edit of a plan per team (a row lock on the team,
-    held to the commit): a publish then sees every version published before it.
+    """Serialise the writers of a team's plans and visits (a row lock on the team, held to
+    the commit): publishing, hand edits, solver runs and their results, re-expansion and
+    outcomes each take it before they read what they change, so a publish sees every version
+    published before it and no edit lands in a version being published.
 
     FOR NO KEY UPDATE on PostgreSQL: it waits for other takers of this lock only, not for
     rows that merely refer to the team (each insert of an audit event or a visit holds a

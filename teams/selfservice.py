@@ -15,7 +15,6 @@ import audit
 from extensions import db
 from formutil import ConfirmForm, day_arg, form_page, week_arg
 from scheduling import weekdata
-from scheduling.published import published_visits_in
 from scheduling.sickcall import lock_member, report_sick, sick_on
 from teams import service, shiftrules
 from teams.access import (
@@ -172,13 +171,13 @@ def shift_edit(shift_id: int):
     if not (form.validate_on_submit() and rule_check(form, staff, shift.id)):
         return _shift_page(form, staff, _("Change shift"))
     start, end, brk = shift_times(form)
-    left = published_visits_in(staff.id, staff.team_id, shift.start, shift.end, (start, end))
+    warning = shiftrules.change_warning(shift, start, end)
     shiftrules.update_shift(shift, start, end, brk, form.break_minutes.data or 0)
     log_rest_exception(form, staff, start)
     db.session.commit()
     flash(_("Shift saved."))
-    if left:
-        flash(shiftrules.outside_shift_warning(left), "warning")
+    if warning:
+        flash(warning, "warning")
     return back(staff, monday_of(start.date()))
 
 
@@ -201,12 +200,12 @@ def shift_delete(shift_id: int):
     shift = _own_shift_or_404(shift_id)
     staff, monday = shift.staff, monday_of(shift.start.date())
     if ConfirmForm().validate_on_submit():
-        left = published_visits_in(shift.staff_id, shift.staff.team_id, shift.start, shift.end)
+        warning = shiftrules.removal_warning(shift)
         service.delete_shift(shift)
         db.session.commit()
         flash(_("Shift removed."))
-        if left:
-            flash(shiftrules.without_shift_warning(left), "warning")
+        if warning:
+            flash(warning, "warning")
     return back(staff, monday)
 
 

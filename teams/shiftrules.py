@@ -186,8 +186,12 @@ def copy_week(staff: StaffMember, source: date, target: date, user: User) -> tup
     return copied, skipped
 
 
-def without_shift_warning(left: int) -> str:
-    """What removing a shift left behind: visits the published plan gives the member then."""
+def removal_warning(shift: Shift) -> str | None:
+    """What removing the shift would leave behind: published visits still to come in it
+    (None: none). Asked before the removal."""
+    left = published_visits_in(shift.staff_id, shift.staff.team_id, shift.start, shift.end)
+    if not left:
+        return None
     return _(
         "Published visits on this shift now have nobody on shift: %(n)s. Give them away, or "
         "ask the team lead to re-plan.",
@@ -195,8 +199,13 @@ def without_shift_warning(left: int) -> str:
     )
 
 
-def outside_shift_warning(left: int) -> str:
-    """What changing a shift's times left behind: published visits no longer within it."""
+def change_warning(shift: Shift, start: datetime, end: datetime) -> str | None:
+    """What moving the shift to [start, end) would leave behind: published visits still to
+    come in its old times that do not fit wholly in the new ones. Asked before the change."""
+    staff = shift.staff
+    left = published_visits_in(staff.id, staff.team_id, shift.start, shift.end, (start, end))
+    if not left:
+        return None
     return _(
         "Published visits are now outside this shift: %(n)s. Give them away, or ask the team "
         "lead to re-plan.",

@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from clients.models import Client
 from extensions import db
 from formutil import ConfirmForm, form_page
-from scheduling.published import published_visits_in
 from teams import selfservice, service, shiftrules
 from teams.access import (
     TEAM_MEMBERS,
@@ -191,12 +190,12 @@ def shift_delete(shift_id: int):
     shift = db.get_or_404(Shift, shift_id)
     staff = _schedule_owner_or_403(shift.staff_id)
     if ConfirmForm().validate_on_submit():
-        left = published_visits_in(shift.staff_id, shift.staff.team_id, shift.start, shift.end)
+        warning = shiftrules.removal_warning(shift)
         service.delete_shift(shift)
         db.session.commit()
         flash(_("Shift removed."))
-        if left:
-            flash(shiftrules.without_shift_warning(left), "warning")
+        if warning:
+            flash(warning, "warning")
     return redirect(url_for(".staff_detail", staff_id=staff.id))
 
 
