@@ -50,7 +50,7 @@ def create_user_command(username: str, role: str, password: str) -> None:
     import sqlalchemy as sa
 
     from teams import service
-    from teams.forms import COMMON_PASSWORDS, PASSWORD_MIN_LENGTH
+    from teams.forms import PASSWORD_MIN_LENGTH, guessable_password
     from teams.models import User
 
     username = username.strip()
@@ -58,11 +58,7 @@ def create_user_command(username: str, role: str, password: str) -> None:
         raise click.ClickException("The username needs 3 to 80 characters.")
     if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
         raise click.ClickException(f"A user named {username} already exists; nothing was changed.")
-    if (
-        len(password) < PASSWORD_MIN_LENGTH
-        or username.lower() in password.lower()
-        or password.strip().lower() in COMMON_PASSWORDS
-    ):
+    if len(password) < PASSWORD_MIN_LENGTH or guessable_password(username, password):
         raise click.ClickException(
             f"The password needs {PASSWORD_MIN_LENGTH}+ characters, must not hold the username "
             "and must not be a common one."
