@@ -184,7 +184,7 @@ def render_visit(visit: Visit, result: edits.EditResult | None = None, status: i
         result=result,
         reason=reason,
         distinct=edits.distinct_staff(plan, visit.client_id) if plan else 0,
-        past=visit.date < local_today(),
+        past=edits.is_past(visit),
         end=visit.earliest_start + timedelta(minutes=visit.duration_min),
         **forms,
     ), status

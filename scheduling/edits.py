@@ -1,7 +1,8 @@
 """Hand edits of a plan with a live rule check: claim, give away, swap, move.
 
-Every edit works the same way (``run_edit``): lock the visits it touches (their version
-must still be the one the user saw), take the draft to change (a published plan, or a draft
+Every edit works the same way (``run_edit``): take the team's lock (published.lock_team, as
+every writer of the team's plans and visits does), refuse a visit of an earlier day or one
+cancelled, lock the visits it touches (their version must still be the one the user saw), take the draft to change (a published plan, or a draft
 overtaken by a newer publication, gets a new draft version built day by day on what is
 published: boardplan.draft_for_edit), apply the change to the draft's rows, check the
 candidate against the hard rules with the validator (only the staff and visits the edit
@@ -126,6 +127,12 @@ def lock_visits(team_id: int, seen: dict[int, int]) -> None:
             db.session.expire(visit)
 
 
+def is_past(visit: Visit) -> bool:
+    """A visit of an earlier day: history, which no edit changes (what happened is recorded
+    under "Vad hände"). The visit page shows no edit forms for it."""
+    return visit.date < local_today()
+
+
 def run_edit(edit: Edit, user: User) -> EditResult:
     """Lock, apply to the draft, check; see the module docstring. The caller commits."""
     first = db.session.get(Visit, next(iter(edit.visits)))
@@ -139,7 +146,7 @@ def run_edit(edit: Edit, user: User) -> EditResult:
         raise EditError("no_plan")
     db.session.refresh(plan)  # its state as the lock found it, not as this session read it
     touched = [db.session.get(Visit, v) for v in edit.visits]
-    if any(v.date < local_today() for v in touched):
+    if any(is_past(v) for v in touched):
         raise EditError("past_day")  # history: what happened is recorded in "Vad hände"
     if any(v.cancelled for v in touched):
         raise EditError("cancelled")  # the need changed or the client is away: nobody goes
