@@ -2,14 +2,14 @@
 
 Every edit works the same way (``run_edit``): take the team's lock (published.lock_team, as
 every writer of the team's plans and visits does), refuse a visit of an earlier day or one
-cancelled, lock the visits it touches (their version must still be the one the user saw), take the draft to change (a published plan, or a draft
-overtaken by a newer publication, gets a new draft version built day by day on what is
-published: boardplan.draft_for_edit), apply the change to the draft's rows, check the
-candidate against the hard rules with the validator (only the staff and visits the edit
-touches), and report new conflicts in words. The team's ``edit_rule_policy`` says whether
-a rule-breaking edit is refused ("refuse", the default) or kept with a visible flag
-("flag"). The caller commits when ``result.applied`` and rolls back otherwise: nothing is
-half-written.
+cancelled, lock the visits it touches (their version must still be the one the user saw),
+take the draft to change (a published plan, or a draft overtaken by a newer publication,
+gets a new draft version built day by day on what is published: boardplan.draft_for_edit),
+apply the change to the draft's rows, check the candidate against the hard rules with the
+validator (only the staff and visits the edit touches), and report new conflicts in words.
+The team's ``edit_rule_policy`` says whether a rule-breaking edit is refused ("refuse", the
+default) or kept with a visible flag ("flag"). The caller commits when ``result.applied``
+and rolls back otherwise: nothing is half-written.
 """
 
 from __future__ import annotations

@@ -171,7 +171,7 @@ def shift_edit(shift_id: int):
     if not (form.validate_on_submit() and rule_check(form, staff, shift.id)):
         return _shift_page(form, staff, _("Change shift"))
     start, end, brk = shift_times(form)
-    warning = shiftrules.change_warning(shift, start, end)
+    warning = shiftrules.shift_warning(shift, (start, end))
     shiftrules.update_shift(shift, start, end, brk, form.break_minutes.data or 0)
     log_rest_exception(form, staff, start)
     db.session.commit()
@@ -200,7 +200,7 @@ def shift_delete(shift_id: int):
     shift = _own_shift_or_404(shift_id)
     staff, monday = shift.staff, monday_of(shift.start.date())
     if ConfirmForm().validate_on_submit():
-        warning = shiftrules.removal_warning(shift)
+        warning = shiftrules.shift_warning(shift)
         service.delete_shift(shift)
         db.session.commit()
         flash(_("Shift removed."))

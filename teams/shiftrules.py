@@ -186,26 +186,20 @@ def copy_week(staff: StaffMember, source: date, target: date, user: User) -> tup
     return copied, skipped
 
 
-def removal_warning(shift: Shift) -> str | None:
-    """What removing the shift would leave behind: published visits still to come in it
-    (None: none). Asked before the removal."""
-    left = published_visits_in(shift.staff_id, shift.staff.team_id, shift.start, shift.end)
-    if not left:
-        return None
-    return _(
-        "Published visits on this shift now have nobody on shift: %(n)s. Give them away, or "
-        "ask the team lead to re-plan.",
-        n=left,
-    )
-
-
-def change_warning(shift: Shift, start: datetime, end: datetime) -> str | None:
-    """What moving the shift to [start, end) would leave behind: published visits still to
-    come in its old times that do not fit wholly in the new ones. Asked before the change."""
+def shift_warning(shift: Shift, new_times: tuple[datetime, datetime] | None = None) -> str | None:
+    """What removing the shift (or, with `new_times`, moving it there) would leave behind:
+    published visits still to come in its times that no longer have it (None: none). Asked
+    before the write."""
     staff = shift.staff
-    left = published_visits_in(staff.id, staff.team_id, shift.start, shift.end, (start, end))
+    left = published_visits_in(staff.id, staff.team_id, shift.start, shift.end, new_times)
     if not left:
         return None
+    if new_times is None:
+        return _(
+            "Published visits on this shift now have nobody on shift: %(n)s. Give them away, "
+            "or ask the team lead to re-plan.",
+            n=left,
+        )
     return _(
         "Published visits are now outside this shift: %(n)s. Give them away, or ask the team "
         "lead to re-plan.",

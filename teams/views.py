@@ -190,7 +190,7 @@ def shift_delete(shift_id: int):
     shift = db.get_or_404(Shift, shift_id)
     staff = _schedule_owner_or_403(shift.staff_id)
     if ConfirmForm().validate_on_submit():
-        warning = shiftrules.removal_warning(shift)
+        warning = shiftrules.shift_warning(shift)
         service.delete_shift(shift)
         db.session.commit()
         flash(_("Shift removed."))
